@@ -1,0 +1,249 @@
+"""The coaching flow as data: phases, steps, paths, keywords and reply templates, validated.
+
+The files live under ``prompts/flow/`` so a course author can edit the questions, paths and
+wording in English and Russian. The code owns the structure (the GROW phases and the step
+kinds); the data owns everything said. Errors name the file, the place and the problem.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from importlib.resources.abc import Traversable
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from coach.domain.text import Language
+from coach.domain.understand import YesNo
+
+PhaseId = Literal["opening", "goal", "reality", "options", "will", "summary"]
+PHASES: tuple[PhaseId, ...] = ("opening", "goal", "reality", "options", "will", "summary")
+StepKind = Literal["text", "yesno", "choice", "number", "amount", "scale", "date", "path_choice"]
+
+# Steps the code builds the plan card from; a flow may reword them but must keep them.
+REQUIRED_STEPS = (
+    "dream_job",
+    "monthly_saving",
+    "choose_path",
+    "first_step",
+    "step_date",
+    "obstacle",
+    "if_then",
+    "confidence",
+)
+PLACEHOLDERS = frozenset(
+    "dream_job why by_when step date obstacle n title lesson quote translation target monthly"
+    " months goal example path threshold value min max commands maybe".split()
+)
+FLOW_FILES = {"flow": "flow.yaml", "messages": "messages.yaml", "keywords": "keywords.yaml"}
+
+
+class FlowError(ValueError):
+    """A flow file that cannot be used. One line per problem: file, place, problem."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(_Model):
+    """A text in both interface languages; both are required so no user sees a gap."""
+
+    en: str = Field(min_length=1)
+    ru: str = Field(min_length=1)
+
+    def __call__(self, language: Language) -> str:
+        return self.ru if language == "ru" else self.en
+
+
+class LocalWords(_Model):
+    """Keywords in both languages."""
+
+    en: list[str]
+    ru: list[str]
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.ru]
+
+
+class Phase(_Model):
+    id: PhaseId
+    title: LocalText
+
+
+class Condition(_Model):
+    """When a step is asked: an earlier answer is one of ``is_``, or below a number, or money."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    step: str | None = None
+    is_: list[str] | None = Field(default=None, alias="is")
+    below: float | None = None
+    money: bool | None = None
+
+
+class Choice(_Model):
+    id: str
+    label: LocalText
+    keywords: LocalWords
+
+
+class Step(_Model):
+    """One thing the coach asks. ``opens_path`` makes a yes (or unsure) answer suggest a path."""
+
+    id: str
+    phase: PhaseId
+    kind: StepKind
+    label: LocalText
+    ask: LocalText
+    ack: LocalText | None = None
+    when: Condition | None = None
+    opens_path: str | None = None
+    choices: list[Choice] = []
+    min: float = 0
+    max: float = 1e12
+    lesson: str | None = None
+
+
+class Path(_Model):
+    """A path out of (or through) the call center, grounded in a quote from one lesson."""
+
+    id: str
+    title: LocalText
+    lesson: str
+    quote: str
+    translation: LocalText
+    money: bool = False
+    goal: LocalText | None = None
+    example: LocalText
+    keywords: LocalWords
+
+
+class Keywords(_Model):
+    yes: LocalWords
+    no: LocalWords
+    unsure: LocalWords
+    money: LocalWords
+    scope_topics: LocalWords
+    scope_cues: LocalWords
+
+    def yes_no(self) -> dict[YesNo, list[str]]:
+        return {"yes": self.yes.all(), "no": self.no.all(), "unsure": self.unsure.all()}
+
+
+class Flow(_Model):
+    """The whole validated flow."""
+
+    phases: list[Phase]
+    steps: list[Step]
+    paths: list[Path]
+    fallback_path: str
+    messages: dict[str, LocalText]
+    keywords: Keywords
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Flow:
+        if tuple(p.id for p in self.phases) != PHASES:
+            raise ValueError(f"phases must be, in order: {', '.join(PHASES)}")
+        step_ids = [s.id for s in self.steps]
+        path_ids = {p.id for p in self.paths}
+        for duplicate in {i for i in step_ids if step_ids.count(i) > 1}:
+            raise ValueError(f"step id {duplicate!r} is used twice")
+        for required in REQUIRED_STEPS:
+            if required not in step_ids:
+                raise ValueError(f"required step {required!r} is missing")
+        if self.fallback_path not in path_ids:
+            raise ValueError(f"fallback_path {self.fallback_path!r} is not a path id")
+        for index, step in enumerate(self.steps):
+            if step.opens_path and step.opens_path not in path_ids:
+                raise ValueError(f"step {step.id!r} opens unknown path {step.opens_path!r}")
+            if step.when and step.when.step and step.when.step not in step_ids[:index]:
+                raise ValueError(
+                    f"step {step.id!r} depends on {step.when.step!r}, not asked before"
+                )
+            if step.kind == "choice" and not step.choices:
+                raise ValueError(f"step {step.id!r} is a choice with no choices")
+        for key, text in self.messages.items():
+            for lang in ("en", "ru"):
+                for _, name, _, _ in string.Formatter().parse(getattr(text, lang)):
+                    if name is not None and name not in PLACEHOLDERS:
+                        raise ValueError(f"messages.{key}.{lang}: unknown placeholder {{{name}}}")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def path(self, path_id: str) -> Path:
+        return next(p for p in self.paths if p.id == path_id)
+
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def text(self, key: str, language: Language, **values: object) -> str:
+        """A reply template in the given language, filled in."""
+        return self.messages[key](language).format(**values)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """Follow a pydantic error location through YAML nodes to a 1-based line number."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(part).rstrip("_")), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def _read_yaml(folder: Traversable, name: str) -> tuple[Any, yaml.Node | None]:
+    entry = folder / name
+    try:
+        text = entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlowError(f"{name}: cannot be read ({exc})") from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise FlowError(f"{name}: {where}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+def _format_errors(
+    error: ValidationError, nodes: dict[str, yaml.Node | None], keys: dict[str, str]
+) -> Iterator[str]:
+    for item in error.errors():
+        loc = item["loc"]
+        top = str(loc[0]) if loc else ""
+        name = keys.get(top, FLOW_FILES["flow"])
+        inner = loc if name == FLOW_FILES["flow"] else loc[1:]
+        line = _line_of(nodes.get(name), inner)
+        place = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
+        place = place.replace(".[", "[") or "top level"
+        where = f"line {line}, " if line else ""
+        yield f"{name}: {where}{place}: {item['msg']}"
+
+
+def load_flow(folder: Traversable) -> Flow:
+    """Read and validate the three flow files. Raises FlowError naming file, place, problem."""
+    flow_data, flow_node = _read_yaml(folder, FLOW_FILES["flow"])
+    messages, messages_node = _read_yaml(folder, FLOW_FILES["messages"])
+    keywords, keywords_node = _read_yaml(folder, FLOW_FILES["keywords"])
+    if not isinstance(flow_data, dict):
+        raise FlowError(f"{FLOW_FILES['flow']}: line 1: expected a mapping of keys")
+    data = {**flow_data, "messages": messages, "keywords": keywords}
+    nodes = {
+        FLOW_FILES["flow"]: flow_node,
+        FLOW_FILES["messages"]: messages_node,
+        FLOW_FILES["keywords"]: keywords_node,
+    }
+    keys = {"messages": FLOW_FILES["messages"], "keywords": FLOW_FILES["keywords"]}
+    try:
+        return Flow.model_validate(data)
+    except ValidationError as exc:
+        raise FlowError("\n".join(_format_errors(exc, nodes, keys))) from None

@@ -1,0 +1,73 @@
+"""The coaching state: one validated model, saved after every turn, the same for every engine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach.domain.flow import PhaseId
+from coach.domain.text import Language
+
+STATE_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Answer(_Model):
+    """What the user said for one step: always the words as written, plus what they meant."""
+
+    text: str
+    value: str | None = None
+    number: float | None = None
+    day: date | None = None
+
+
+class Plan(_Model):
+    """The plan card: a path, one dated first step, an if-then plan and, for money, the math."""
+
+    path: str
+    first_step: str
+    due: date
+    obstacle: str
+    if_then: str
+    confidence: int = Field(ge=0, le=10)
+    savings_target: float | None = None
+    monthly_saving: float | None = None
+    months: int | None = None
+    created: date
+
+
+class CheckIn(_Model):
+    """The outcome of a committed step, recorded when the user comes back."""
+
+    day: date
+    step: str
+    outcome: Literal["done", "partly", "not_yet"]
+    note: str = ""
+
+
+class CoachState(_Model):
+    """Everything the coach knows about one conversation."""
+
+    version: int = STATE_VERSION
+    language: Language = "en"
+    phase: PhaseId = "opening"
+    pending: str | None = None
+    answers: dict[str, Answer] = {}
+    candidate_paths: list[str] = []
+    unsure_paths: list[str] = []
+    chosen_path: str | None = None
+    plan: Plan | None = None
+    checkins: list[CheckIn] = []
+
+    def answer_text(self, step_id: str) -> str | None:
+        answer = self.answers.get(step_id)
+        return answer.text if answer else None
+
+    @property
+    def dream_job(self) -> str | None:
+        return self.answer_text("dream_job")

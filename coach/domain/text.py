@@ -1,0 +1,62 @@
+"""Text helpers shared by every layer: language detection, display cleaning, Markdown escaping."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Language = Literal["en", "ru"]
+LANGUAGES: tuple[Language, ...] = ("en", "ru")
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+# C0 controls except tab and newline, DEL, and C1 controls. ESC (0x1b) is among them, so no
+# CSI/OSC sequence (colours, OSC 52 clipboard writes, hyperlinks) can survive cleaning.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+#>=]|\d+[.)])", re.MULTILINE)
+
+
+def detect_language(text: str, default: Language | None = None) -> Language | None:
+    """Return "ru" or "en" when the text has enough letters to tell, else ``default``.
+
+    Short answers such as "ok" or "5000" say nothing about the language, so they keep the
+    conversation's current language instead of flipping it.
+    """
+    cyr = len(_CYRILLIC.findall(text))
+    lat = len(_LATIN.findall(text))
+    if cyr + lat < 3:
+        return default
+    return "ru" if cyr >= lat else "en"
+
+
+def clean_for_display(text: str) -> str:
+    """Remove terminal control characters so text can never drive the terminal.
+
+    Carriage returns become newlines (CRLF pasted from Windows stays readable); everything
+    else below 0x20 except tab and newline, DEL and the C1 range is dropped.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown syntax so user words quoted in a reply are shown as written.
+
+    Inline markers are escaped everywhere; list, heading and quote markers only where they
+    would start a line, so ordinary punctuation stays readable in exported Markdown.
+    """
+    text = _MD_INLINE.sub(r"\\\1", clean_for_display(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, fold ё to е, NFKC-normalise and collapse whitespace, for keyword matching."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е").replace("’", "'")
+    return " ".join(text.split())
+
+
+def word_count(text: str) -> int:
+    """Count words the way a reader would: runs of letters or digits."""
+    return len(re.findall(r"\w+", text))

@@ -1,0 +1,57 @@
+"""The one interface every engine implements, and the events a turn produces."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from coach.domain.state import CoachState
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of a conversation as the engines see it."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of reply text, shown as it arrives."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The end of a turn: the whole reply and the new state to save."""
+
+    text: str
+    state: CoachState
+
+
+EngineEvent = Chunk | Reply
+
+
+class Engine(Protocol):
+    """Turns the state and a user's message into a reply and a new state.
+
+    Engines never touch storage or the UI: the caller saves the user's message before calling
+    ``stream`` and saves the final ``Reply`` after, so every engine gets the same durability.
+    """
+
+    name: str
+
+    def opening(self, state: CoachState) -> Reply:
+        """The coach's first message in a new conversation."""
+        ...
+
+    def stream(
+        self, state: CoachState, history: Sequence[ChatMessage], text: str
+    ) -> AsyncIterator[EngineEvent]:
+        """Yield zero or more Chunks, then exactly one Reply."""
+        ...

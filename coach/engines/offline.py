@@ -1,0 +1,300 @@
+"""The offline guided engine: deterministic coaching from the flow data, with no model.
+
+Same input, same state and same reply, so it is the default with no API key and it makes the
+whole app testable. Everything it says comes from ``prompts/flow``; quotes come from lessons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import date
+
+from coach.domain.flow import Flow, Path, Step
+from coach.domain.lessons import LessonLibrary
+from coach.domain.plan import format_date, render_plan_card, savings_months
+from coach.domain.safety import asks_out_of_scope
+from coach.domain.state import Answer, CoachState, Plan
+from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown, normalize
+from coach.domain.understand import (
+    classify_yes_no,
+    match_keywords,
+    parse_amount,
+    parse_date,
+    parse_scale,
+)
+from coach.engines.base import ChatMessage, EngineEvent, Reply
+
+_NO_REPEAT_SCOPE = ("goal",)
+
+
+class _Reask(Exception):
+    """The answer did not fit the step; carries the message that says what is expected."""
+
+
+class OfflineEngine:
+    """Walks the flow's steps one at a time and builds the plan card from the answers."""
+
+    name = "offline"
+
+    def __init__(self, flow: Flow, lessons: LessonLibrary, today: Callable[[], date]) -> None:
+        self.flow = flow
+        self.lessons = lessons
+        self.today = today
+
+    # --- the Engine interface -----------------------------------------------------------
+
+    def opening(self, state: CoachState) -> Reply:
+        new = state.model_copy(deep=True)
+        first = self._next_step(new, after=None)
+        assert first is not None, "the flow validator guarantees steps"
+        new.pending, new.phase = first.id, first.phase
+        return Reply(self._join(self._t("opening", new), self._ask(new, first)), new)
+
+    async def stream(
+        self, state: CoachState, history: Sequence[ChatMessage], text: str
+    ) -> AsyncIterator[EngineEvent]:
+        yield self.respond(state, text)
+
+    # --- one turn -----------------------------------------------------------------------
+
+    def respond(self, state: CoachState, text: str) -> Reply:
+        """Handle one user message. Pure: the given state is not changed."""
+        s = state.model_copy(deep=True)
+        raw = text.strip()
+        if raw.startswith("/"):
+            return self._command(s, raw)
+        s.language = detect_language(raw, default=s.language) or s.language
+        if s.pending is None:
+            return Reply(self._after_summary(s), s)
+        step = self.flow.step(s.pending)
+        if not raw:
+            return Reply(self._join(self._t("reask_empty", s), self._ask(s, step)), s)
+        skip_scope = step.kind == "text" and step.phase in _NO_REPEAT_SCOPE
+        if not skip_scope and asks_out_of_scope(raw, self.flow.keywords):
+            body = self._join(self._t("scope", s), self._t("back_to_question", s))
+            return Reply(self._join(body, self._ask(s, step)), s)
+        try:
+            answer = self._interpret(s, step, raw)
+        except _Reask as reask:
+            return Reply(self._join(str(reask), self._ask(s, step)), s)
+        s.answers[step.id] = answer
+        if step.kind == "path_choice":
+            s.chosen_path = answer.value
+        parts = [self._fill(step.ack(s.language), s)] if step.ack else []
+        following = self._next_step(s, after=step.id)
+        if step.kind == "scale" and (following is None or following.kind != "text"):
+            parts.append(self._t("confidence_ok", s))
+        if following is None:
+            parts.extend(self._finish(s))
+        else:
+            s.pending, s.phase = following.id, following.phase
+            if following.kind == "path_choice":
+                parts.append(self._options(s))
+            parts.append(self._ask(s, following))
+        return Reply(self._join(*parts), s)
+
+    # --- understanding answers ------------------------------------------------------------
+
+    def _interpret(self, s: CoachState, step: Step, raw: str) -> Answer:
+        kind = step.kind
+        if kind == "text":
+            return Answer(text=raw)
+        if kind == "yesno":
+            value = classify_yes_no(raw, self.flow.keywords.yes_no())
+            if value is None:
+                raise _Reask(self._t("reask_yesno", s))
+            return Answer(text=raw, value=value)
+        if kind == "choice":
+            options = {c.id: c.keywords.all() for c in step.choices}
+            choice = match_keywords(raw, options)
+            if choice is None and classify_yes_no(raw, self.flow.keywords.yes_no()) == "unsure":
+                choice = "unsure"
+            if choice is None:
+                labels = " / ".join(c.label(s.language) for c in step.choices)
+                raise _Reask(self._t("reask_choice", s, value=labels))
+            return Answer(text=raw, value=choice)
+        if kind in ("number", "amount", "scale"):
+            return self._number(s, step, raw)
+        if kind == "date":
+            day = parse_date(raw, self.today())
+            if day is None:
+                raise _Reask(self._t("reask_date", s))
+            if day < self.today():
+                raise _Reask(self._t("reask_past", s))
+            return Answer(text=raw, day=day)
+        return self._pick_path(s, raw)
+
+    def _number(self, s: CoachState, step: Step, raw: str) -> Answer:
+        if step.kind == "scale":
+            scale = parse_scale(raw)
+            if scale is None:
+                raise _Reask(self._t("reask_scale", s))
+            return Answer(text=raw, number=scale)
+        value = parse_amount(raw)
+        if step.kind == "amount":
+            if value is None or value < 0:
+                raise _Reask(self._t("reask_amount", s))
+            return Answer(text=raw, number=value)
+        if value is None or value != int(value) or not step.min <= value <= step.max:
+            raise _Reask(self._t("reask_number", s, min=int(step.min), max=int(step.max)))
+        return Answer(text=raw, number=value)
+
+    def _pick_path(self, s: CoachState, raw: str) -> Answer:
+        paths = s.candidate_paths
+        number = parse_amount(raw)
+        verdict = classify_yes_no(raw, self.flow.keywords.yes_no())
+        if number is not None and number == int(number) and 1 <= number <= len(paths):
+            return Answer(text=raw, value=paths[int(number) - 1])
+        options = {p: self.flow.path(p).keywords.all() for p in paths}
+        named = match_keywords(raw, options)
+        if named is not None:
+            return Answer(text=raw, value=named)
+        if verdict == "yes" and len(paths) == 1:
+            return Answer(text=raw, value=paths[0])
+        if verdict == "unsure":
+            raise _Reask(self._t("unsure_path", s))
+        raise _Reask(self._t("reask_path", s, max=len(paths)))
+
+    # --- walking the flow -----------------------------------------------------------------
+
+    def _applies(self, s: CoachState, step: Step) -> bool:
+        when = step.when
+        if when is None:
+            return True
+        if when.money:
+            return self._money_matters(s)
+        answer = s.answers.get(when.step or "")
+        if answer is None:
+            return False
+        if when.is_ is not None and answer.value not in when.is_:
+            return False
+        return when.below is None or (answer.number is not None and answer.number < when.below)
+
+    def _money_matters(self, s: CoachState) -> bool:
+        if s.chosen_path and self.flow.path(s.chosen_path).money:
+            return True
+        obstacle = normalize(s.answer_text("obstacle") or "")
+        return match_keywords(obstacle, {"money": self.flow.keywords.money.all()}) is not None
+
+    def _next_step(self, s: CoachState, after: str | None) -> Step | None:
+        steps = self.flow.steps
+        start = 0 if after is None else [x.id for x in steps].index(after) + 1
+        return next((x for x in steps[start:] if self._applies(s, x)), None)
+
+    def _suggested_paths(self, s: CoachState) -> tuple[list[str], list[str]]:
+        found: list[str] = []
+        unsure: list[str] = []
+        for step in self.flow.steps:
+            answer = s.answers.get(step.id)
+            if not step.opens_path or answer is None or step.opens_path in found:
+                continue
+            if step.kind == "choice" or answer.value in ("yes", "unsure"):
+                found.append(step.opens_path)
+                if answer.value == "unsure" and step.kind == "yesno":
+                    unsure.append(step.opens_path)
+        return found, unsure
+
+    # --- composing replies ----------------------------------------------------------------
+
+    def _t(self, key: str, s: CoachState, **values: object) -> str:
+        return self.flow.text(key, s.language, **values)
+
+    @staticmethod
+    def _join(*parts: str) -> str:
+        return "\n\n".join(p for p in parts if p)
+
+    def _placeholders(self, s: CoachState) -> dict[str, str]:
+        values = {k: escape_markdown(a.text) for k, a in s.answers.items()}
+        values.setdefault("obstacle", "…")
+        path: Path | None = self.flow.path(s.chosen_path) if s.chosen_path else None
+        values["example"] = path.example(s.language) if path else ""
+        values["goal"] = path.goal(s.language) if path and path.goal else ""
+        values["path"] = path.title(s.language) if path else ""
+        return values
+
+    def _fill(self, template: str, s: CoachState) -> str:
+        values = self._placeholders(s)
+        return template.format_map({**{k: "" for k in _FIELDS}, **values})
+
+    def _ask(self, s: CoachState, step: Step) -> str:
+        return self._fill(step.ask(s.language), s)
+
+    def _options(self, s: CoachState) -> str:
+        found, unsure = self._suggested_paths(s)
+        intro = "options_intro"
+        if not found:
+            found, intro = [self.flow.fallback_path], "options_none"
+        s.candidate_paths, s.unsure_paths = found, unsure
+        items = [self._path_item(s, n, self.flow.path(p)) for n, p in enumerate(found, 1)]
+        return self._join(self._t(intro, s), *items)
+
+    def _path_item(self, s: CoachState, n: int, path: Path) -> str:
+        lesson = self.lessons.get(path.lesson)
+        title = lesson.title if lesson else path.lesson
+        maybe = self._t("maybe", s) if path.id in s.unsure_paths else ""
+        item = self._t(
+            "path_item",
+            s,
+            n=n,
+            title=path.title(s.language),
+            maybe=maybe,
+            quote=escape_markdown(path.quote),
+            lesson=escape_markdown(title),
+        )
+        if lesson is not None and lesson.language != s.language:
+            item += self._t("path_translation", s, translation=path.translation(s.language))
+        return item
+
+    def _finish(self, s: CoachState) -> list[str]:
+        a = s.answers
+        step = a["smaller_step"].text if "smaller_step" in a else a["first_step"].text
+        sure = a.get("confidence_again") or a["confidence"]
+        target = a["savings_target"].number if "savings_target" in a else None
+        monthly = a["monthly_saving"].number
+        months = savings_months(target, monthly) if target and monthly is not None else None
+        due = a["step_date"].day
+        assert due is not None and s.chosen_path is not None and sure.number is not None
+        s.plan = Plan(
+            path=s.chosen_path,
+            first_step=step,
+            due=due,
+            obstacle=a["obstacle"].text,
+            if_then=a["if_then"].text,
+            confidence=int(sure.number),
+            savings_target=target,
+            monthly_saving=monthly if target is not None else None,
+            months=months,
+            created=self.today(),
+        )
+        s.phase, s.pending = "summary", None
+        card = render_plan_card(s, self.flow, self.lessons)
+        outro = self._t("plan_outro", s, date=format_date(due, s.language))
+        return [self._t("plan_intro", s), card, outro]
+
+    def _after_summary(self, s: CoachState) -> str:
+        if s.plan is None:
+            return self._t("help", s)
+        step = escape_markdown(s.plan.first_step)
+        return self._t("after_summary", s, step=step, date=format_date(s.plan.due, s.language))
+
+    def _command(self, s: CoachState, raw: str) -> Reply:
+        name, _, arg = raw[1:].partition(" ")
+        name, arg = name.lower(), arg.strip().lower()
+        if name in ("lang", "language", "язык"):
+            if arg not in LANGUAGES:
+                return Reply(self._t("language_unknown", s), s)
+            s.language = _as_language(arg)
+            head = self._t("language_switched", s)
+        elif name in ("help", "помощь"):
+            head = self._t("help", s)
+        else:
+            head = self._t("unknown_command", s)
+        tail = self._ask(s, self.flow.step(s.pending)) if s.pending else self._after_summary(s)
+        return Reply(self._join(head, tail), s)
+
+
+_FIELDS = ("dream_job", "why", "by_when", "obstacle", "example", "goal", "path", "step", "date")
+
+
+def _as_language(value: str) -> Language:
+    return "ru" if value == "ru" else "en"

@@ -1,0 +1,1 @@
+"""SQLite storage for conversations, messages and state, plus export."""

@@ -1,0 +1,1 @@
+"""Widgets shared by the coach app's screens."""

@@ -1,0 +1,1 @@
+"""Prompts, lessons and the coaching flow, shipped as package data."""
