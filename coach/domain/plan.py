@@ -49,7 +49,9 @@ def savings_line(plan: Plan, flow: Flow, language: Language) -> str | None:
     return flow.text("savings_math", language, target=target, monthly=monthly, months=plan.months)
 
 
-def render_plan_card(state: CoachState, flow: Flow, lessons: LessonLibrary) -> str:
+def render_plan_card(
+    state: CoachState, flow: Flow, lessons: LessonLibrary, heading: bool = True
+) -> str:
     """The plan card as Markdown. User words are escaped so they show exactly as written."""
     plan = state.plan
     if plan is None:
@@ -58,9 +60,8 @@ def render_plan_card(state: CoachState, flow: Flow, lessons: LessonLibrary) -> s
     path = flow.path(plan.path)
     lesson = lessons.get(path.lesson)
     source = f" ({escape_markdown(lesson.title)})" if lesson else ""
-    rows = [
-        f"### {flow.text('plan_title', lang)}",
-        "",
+    rows = [f"### {flow.text('plan_title', lang)}", ""] if heading else []
+    rows += [
         f"- **{flow.text('plan_dream', lang)}:** {escape_markdown(state.dream_job or '')}",
         f"- **{flow.text('plan_path', lang)}:** {path.title(lang)}{source}",
         f"- **{flow.text('plan_step', lang)}:** {escape_markdown(plan.first_step)}"

@@ -1,0 +1,45 @@
+"""Builds everything the app needs from Settings: flow, lessons, store and engine.
+
+Kept apart from the UI factory so the CLI's non-UI commands and the tests build the same
+objects the app uses, without importing textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from coach.domain.flow import Flow, load_flow
+from coach.domain.lessons import LessonLibrary, load_library
+from coach.engines.offline import OfflineEngine
+from coach.session import Context
+from coach.settings import Settings
+from coach.store.db import Store, open_store
+
+
+def load_content(settings: Settings) -> tuple[Flow, LessonLibrary]:
+    """The validated flow and the lesson library. Raises FlowError on a malformed flow."""
+    flow = load_flow(settings.flow_folder())
+    lessons = load_library(settings.lessons_folder(), settings.lesson_dirs)
+    return flow, lessons
+
+
+def build_context(
+    settings: Settings,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    store: Store | None = None,
+) -> Context:
+    """Flow, lessons, store and the default engine, wired together."""
+    flow, lessons = load_content(settings)
+
+    def today() -> date:
+        return now().astimezone().date()
+
+    engine = OfflineEngine(flow, lessons, today)
+    return Context(
+        store=store or open_store(settings.data_dir),
+        engine=engine,
+        flow=flow,
+        lessons=lessons,
+        now=now,
+    )

@@ -1,0 +1,191 @@
+"""The `coach` command: argument parsing, the non-UI commands, and starting the app.
+
+Every failure ends in one line on stderr and a non-zero exit, never a traceback. textual is
+imported only when the full-screen app actually starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from coach import __version__
+from coach.domain.flow import FlowError
+from coach.domain.lessons import load_folder
+from coach.settings import Settings, SettingsError, resolve_settings
+from coach.store.db import StoreError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (try `coach --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coach",
+        description="A career coach for call-center, BPO and customer-support workers.",
+        epilog="With no command, coach starts a new coaching conversation.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const="latest",
+        metavar="ID",
+        help="continue the latest conversation, or the one with this id",
+    )
+    lessons_help = "also teach from the lessons in DIR (repeatable)"
+    parser.add_argument("--lessons", action="append", type=Path, metavar="DIR", help=lessons_help)
+    parser.add_argument("--lang", choices=["en", "ru"], help="language to start in")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.add_parser("list", help="list saved conversations, most recent first")
+    export = commands.add_parser("export", help="export a conversation as Markdown or JSON")
+    export.add_argument("id", nargs="?", help="conversation id or its start (default: latest)")
+    export.add_argument("--format", choices=["md", "json"], default="md")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    lessons = commands.add_parser("lessons", help="list the lessons the coach teaches from")
+    lessons.add_argument("--lessons", dest="sub_lessons", action="append", type=Path, metavar="DIR")
+    lessons.add_argument("--check", type=Path, metavar="DIR", help="validate a lesson folder")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"coach: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip(), file=out)
+
+
+def _cmd_lessons(settings: Settings, check: Path | None) -> int:
+    from coach.domain.lessons import load_library
+
+    if check is not None:
+        if not check.is_dir():
+            return _fail(f"{check} is not a folder")
+        lessons, notices = load_folder(check, str(check))
+        for lesson in lessons:
+            questions = (
+                f", {len(lesson.questions)} questions to consider" if lesson.questions else ""
+            )
+            print(f"ok       {lesson.source}: {lesson.title} ({lesson.language}{questions})")
+        for notice in notices:
+            print(f"error    {notice}")
+        print(f"{len(lessons)} lessons ok, {len(notices)} with errors")
+        return EXIT_ERROR if notices else EXIT_OK
+    library = load_library(settings.lessons_folder(), settings.lesson_dirs)
+    rows = [["ID", "LANG", "WORDS", "SECTIONS", "QUESTIONS", "TITLE"]]
+    for lesson in library:
+        rows.append(
+            [
+                lesson.id,
+                lesson.language,
+                str(lesson.words),
+                str(len(lesson.sections)),
+                str(len(lesson.questions)),
+                lesson.title,
+            ]
+        )
+    _table(rows, sys.stdout)
+    for notice in library.notices:
+        print(f"coach: {notice}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_list(settings: Settings) -> int:
+    from coach.store.db import open_store
+
+    store = open_store(settings.data_dir)
+    conversations = store.list_conversations()
+    if not conversations:
+        print("No saved conversations yet. Run `coach` to start one.")
+        return EXIT_OK
+    rows = [["ID", "LAST ACTIVITY", "PHASE", "MESSAGES", "TITLE"]]
+    for info in conversations:
+        when = info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        rows.append([info.id, when, info.phase, str(info.messages), info.title or "-"])
+    _table(rows, sys.stdout)
+    return EXIT_OK
+
+
+def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | None) -> int:
+    from coach.bootstrap import load_content
+    from coach.store.db import open_store
+    from coach.store.export import to_json, to_markdown
+
+    store = open_store(settings.data_dir)
+    conversation_id = store.resolve(ident) if ident else store.latest()
+    if conversation_id is None:
+        return _fail("no saved conversations to export")
+    info = store.conversation(conversation_id)
+    messages, state = store.messages(conversation_id), store.state(conversation_id)
+    if fmt == "json":
+        text = to_json(info, messages, state)
+    else:
+        flow, lessons = load_content(settings)
+        text = to_markdown(info, messages, state, flow, lessons)
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return _fail(f"cannot write {output}: {exc.strerror or exc}")
+    print(f"Exported {conversation_id} to {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_app(settings: Settings, resume: str | None) -> int:
+    from coach.bootstrap import build_context
+    from coach.ui.factory import build_app
+
+    ctx = build_context(settings)
+    resume_id: str | None = None
+    if resume == "latest":
+        resume_id = ctx.store.latest()
+        if resume_id is None:
+            return _fail("no saved conversations yet; run `coach` to start one")
+    elif resume is not None:
+        resume_id = ctx.store.resolve(resume)
+    build_app(settings, ctx, resume_id).run()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the coach command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        lesson_dirs = [*(args.lessons or []), *(getattr(args, "sub_lessons", None) or [])]
+        settings = resolve_settings(lesson_dirs=lesson_dirs, language=args.lang)
+        if args.command == "lessons":
+            return _cmd_lessons(settings, args.check)
+        if args.command == "list":
+            return _cmd_list(settings)
+        if args.command == "export":
+            return _cmd_export(settings, args.id, args.format, args.output)
+        return _run_app(settings, args.resume)
+    except (SettingsError, StoreError) as exc:
+        return _fail(str(exc))
+    except FlowError as exc:
+        return _fail(f"the coaching flow is malformed:\n{exc}")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: one line, never a traceback
+        if os.environ.get("COACH_DEBUG"):
+            raise
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc}")

@@ -1,0 +1,138 @@
+"""A coaching session: the engine and the store together, with the write-ahead rule.
+
+The UI (and later the plain mode) drive a Session. It commits the user's message before the
+engine runs and commits the reply with the new state after, so every front end gets the
+same durability. Its disk methods are synchronous; callers run them off the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from coach.domain.flow import Flow
+from coach.domain.lessons import LessonLibrary
+from coach.domain.state import CoachState
+from coach.domain.text import Language
+from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
+from coach.store.db import Store
+
+TITLE_LIMIT = 60
+
+
+@dataclass
+class Shown:
+    """A message as the session holds it: saved ones have an id."""
+
+    role: Role
+    content: str
+    id: int | None = None
+    status: str = "complete"
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def make_title(state: CoachState, flow: Flow) -> str:
+    """A conversation's title from the dream job and the chosen path."""
+    dream = " ".join((state.dream_job or "").split())
+    if len(dream) > TITLE_LIMIT:
+        dream = dream[: TITLE_LIMIT - 1].rstrip() + "…"
+    if state.chosen_path:
+        path = flow.path(state.chosen_path).title(state.language)
+        return f"{dream} · {path}" if dream else path
+    return dream
+
+
+@dataclass
+class Context:
+    """What a session needs besides its own conversation."""
+
+    store: Store
+    engine: Engine
+    flow: Flow
+    lessons: LessonLibrary
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+class Session:
+    """One conversation being coached."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        state: CoachState,
+        messages: list[Shown],
+        conversation_id: str | None = None,
+        draft: str = "",
+    ) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.messages = messages
+        self.conversation_id = conversation_id
+        self.draft = draft
+
+    @classmethod
+    def new(cls, ctx: Context, language: Language) -> Session:
+        """A new conversation, kept in memory until the user writes something.
+
+        Opening the app and quitting at once then leaves no empty conversation behind.
+        """
+        opening = ctx.engine.opening(CoachState(language=language))
+        return cls(ctx, opening.state, [Shown("assistant", opening.text)])
+
+    @classmethod
+    def resume(cls, ctx: Context, conversation_id: str) -> Session:
+        """A saved conversation, exactly as it was: messages, state, phase, plan, draft."""
+        info = ctx.store.conversation(conversation_id)
+        shown = [
+            Shown(m.role, m.content, m.id, m.status, m.created_at)
+            for m in ctx.store.messages(conversation_id)
+        ]
+        return cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
+
+    @property
+    def title(self) -> str:
+        return make_title(self.state, self.ctx.flow)
+
+    def _ensure_saved(self) -> str:
+        """Create the conversation on disk, with the opening message, when first needed."""
+        if self.conversation_id is None:
+            store = self.ctx.store
+            self.conversation_id = store.create_conversation(self.state, self.ctx.engine.name)
+            for message in self.messages:
+                message.id = store.add_message(self.conversation_id, message.role, message.content)
+        return self.conversation_id
+
+    def record_user(self, text: str) -> Shown:
+        """Commit the user's message (creating the conversation if needed). Blocking I/O."""
+        shown = Shown("user", text)
+        shown.id = self.ctx.store.add_message(self._ensure_saved(), "user", text)
+        self.messages.append(shown)
+        self.draft = ""
+        return shown
+
+    async def events(self, text: str) -> AsyncIterator[EngineEvent]:
+        """The engine's events for a message already recorded with ``record_user``."""
+        history = [ChatMessage(m.role, m.content) for m in self.messages[:-1]]
+        async for event in self.ctx.engine.stream(self.state, history, text):
+            yield event
+
+    def record_reply(self, reply: Reply) -> Shown:
+        """Commit the reply and the new state in one transaction. Blocking I/O."""
+        assert self.conversation_id is not None, "record_user comes first"
+        title = make_title(reply.state, self.ctx.flow)
+        shown = Shown("assistant", reply.text)
+        shown.id = self.ctx.store.save_turn(self.conversation_id, reply.text, reply.state, title)
+        self.state = reply.state
+        self.messages.append(shown)
+        return shown
+
+    def save_draft(self, text: str) -> None:
+        """Keep unsent input with the conversation. Blocking I/O.
+
+        A new conversation is only created for it if there is text worth keeping.
+        """
+        if self.conversation_id is None and not text.strip():
+            return
+        self.ctx.store.set_draft(self._ensure_saved(), text)
+        self.draft = text

@@ -1,0 +1,139 @@
+"""Settings: the one place that reads the environment, the config file and platform paths.
+
+Every other object is handed its paths; nothing else looks them up. Precedence, highest
+first: command-line flags, environment variables, the config file, defaults.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from coach.domain.text import Language
+
+APP_NAME = "coach"
+ENV_DATA_DIR = "COACH_DATA_DIR"
+ENV_CONFIG = "COACH_CONFIG"
+ENV_LESSONS = "COACH_LESSONS"
+ENV_FLOW_DIR = "COACH_FLOW_DIR"
+
+
+class SettingsError(ValueError):
+    """A configuration problem, worded for the user in one line."""
+
+
+class ConfigFile(BaseModel):
+    """What ``config.toml`` may contain. Unknown keys are an error, so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data_dir: Path | None = None
+    """Where conversations are stored (default: the platform's user data directory)."""
+
+    lessons: list[Path] = []
+    """Extra lesson folders, read after the built-in lessons; their lessons win on equal ids."""
+
+    language: Language | None = None
+    """The language the coach starts in before the user writes (default: from the locale)."""
+
+    flow_dir: Path | None = None
+    """A folder with flow.yaml, messages.yaml and keywords.yaml that replaces the shipped flow."""
+
+
+class Settings(BaseModel):
+    """The resolved settings the app is built from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path
+    """The private folder holding coach.db."""
+
+    config_path: Path
+    """The config file that was (or would be) read."""
+
+    lesson_dirs: tuple[Path, ...] = ()
+    """Extra lesson folders, in the order they are read."""
+
+    language: Language = "en"
+    """The starting language of a new conversation."""
+
+    flow_dir: Path | None = None
+    """A replacement flow folder, or None for the shipped one."""
+
+    def prompts(self) -> Traversable:
+        """The shipped prompts folder inside the installed package."""
+        return files("coach.prompts")
+
+    def flow_folder(self) -> Traversable:
+        return self.flow_dir if self.flow_dir is not None else self.prompts() / "flow"
+
+    def lessons_folder(self) -> Traversable:
+        return self.prompts() / "lessons"
+
+
+def _locale_language(environ: Mapping[str, str]) -> Language:
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        if environ.get(key):
+            return "ru" if environ[key].lower().startswith("ru") else "en"
+    current = locale.getlocale()[0] or ""
+    return "ru" if current.lower().startswith("ru") else "en"
+
+
+def _read_config(path: Path) -> ConfigFile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ConfigFile()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read the config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = ".".join(str(p) for p in error["loc"])
+        raise SettingsError(f"{path}: {place}: {error['msg']}") from None
+
+
+def _expand(path: Path, base: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def resolve_settings(
+    environ: Mapping[str, str] | None = None,
+    lesson_dirs: Sequence[Path] = (),
+    language: Language | None = None,
+) -> Settings:
+    """Combine flags, environment and config file into Settings."""
+    env = os.environ if environ is None else environ
+    config_path = Path(
+        env.get(ENV_CONFIG) or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+    ).expanduser()
+    config = _read_config(config_path)
+    base = config_path.parent
+    if env.get(ENV_DATA_DIR):
+        data_dir = Path(env[ENV_DATA_DIR]).expanduser()
+    elif config.data_dir is not None:
+        data_dir = _expand(config.data_dir, base)
+    else:
+        data_dir = Path(platformdirs.user_data_dir(APP_NAME))
+    env_lessons = [Path(p).expanduser() for p in env.get(ENV_LESSONS, "").split(os.pathsep) if p]
+    dirs = [_expand(p, base) for p in config.lessons] + env_lessons + list(lesson_dirs)
+    flow_dir = Path(env[ENV_FLOW_DIR]) if env.get(ENV_FLOW_DIR) else config.flow_dir
+    return Settings(
+        data_dir=data_dir,
+        config_path=config_path,
+        lesson_dirs=tuple(dirs),
+        language=language or config.language or _locale_language(env),
+        flow_dir=_expand(flow_dir, base) if flow_dir is not None else None,
+    )

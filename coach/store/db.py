@@ -1,0 +1,288 @@
+"""The SQLite store: one file in the data directory, WAL, migrations, short transactions.
+
+Every write is its own committed transaction, so a user's message is on disk before the
+engine sees it and a crash can lose nothing already shown as sent.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from coach.domain.state import CoachState
+from coach.engines.base import Role
+from coach.store.migrations import LATEST_VERSION, MIGRATIONS
+
+DB_NAME = "coach.db"
+
+
+class StoreError(Exception):
+    """A storage failure, with a one-line message fit to show the user."""
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    engine: str
+    phase: str
+    language: str
+    draft: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    role: Role
+    content: str
+    status: str
+    created_at: datetime
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+class Store:
+    """Conversations, messages and state in one SQLite file. Thread-safe, one connection."""
+
+    def __init__(self, path: Path, now: Callable[[], datetime] = _utc_now) -> None:
+        self.path = path
+        self._now = now
+        self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fresh = not path.exists()
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {path}: {_describe(exc)}") from None
+        try:
+            self._db.execute("PRAGMA busy_timeout = 5000")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{path} is not a usable coach database: {_describe(exc)}") from None
+        if fresh:
+            self._make_private()
+
+    def _make_private(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            candidate = Path(f"{self.path}{suffix}")
+            if candidate.exists():
+                candidate.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer coach (schema {version}, this coach knows"
+                f" {LATEST_VERSION}); update coach to open it"
+            )
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            with self._transaction() as db:
+                for statement in migration.sql.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {migration.version}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"could not save to {self.path}: {_describe(exc)}") from None
+                raise
+
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                cursor = self._db.execute(sql, args)
+                cursor.row_factory = sqlite3.Row
+                return list(cursor.fetchall())
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not read {self.path}: {_describe(exc)}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._read("PRAGMA user_version")[0][0])
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def create_conversation(self, state: CoachState, engine: str, title: str = "") -> str:
+        """Create a conversation with its initial state and return its id."""
+        conversation_id = uuid.uuid4().hex[:12]
+        now = self._now().isoformat()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
+                " language) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id, title, now, now, engine, state.phase, state.language),
+            )
+            db.execute(
+                "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
+                (conversation_id, state.model_dump_json(), now),
+            )
+        return conversation_id
+
+    def add_message(
+        self, conversation_id: str, role: Role, content: str, status: str = "complete"
+    ) -> int:
+        """Commit one message and return its id. Nothing else happens in this transaction."""
+        now = self._now().isoformat()
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (conversation_id, role, content, status, now),
+            )
+            db.execute(
+                "UPDATE conversations SET updated_at = ?, draft = '' WHERE id = ?",
+                (now, conversation_id),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def save_turn(self, conversation_id: str, reply: str, state: CoachState, title: str) -> int:
+        """Commit the coach's reply and the new state together, so they never disagree."""
+        now = self._now().isoformat()
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+                " VALUES (?, 'assistant', ?, 'complete', ?)",
+                (conversation_id, reply, now),
+            )
+            db.execute(
+                "UPDATE states SET state = ?, updated_at = ? WHERE conversation_id = ?",
+                (state.model_dump_json(), now, conversation_id),
+            )
+            db.execute(
+                "UPDATE conversations SET updated_at = ?, phase = ?, language = ?, title = ?"
+                " WHERE id = ?",
+                (now, state.phase, state.language, title, conversation_id),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def set_draft(self, conversation_id: str, draft: str) -> None:
+        """Keep unsent input, so quitting mid-sentence loses nothing."""
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET draft = ? WHERE id = ?", (draft, conversation_id))
+
+    def delete(self, conversation_id: str) -> None:
+        """Delete a conversation with its messages and state."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def _info(self, row: sqlite3.Row) -> ConversationInfo:
+        return ConversationInfo(
+            id=row["id"],
+            title=row["title"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            updated_at=datetime.fromisoformat(row["updated_at"]),
+            engine=row["engine"],
+            phase=row["phase"],
+            language=row["language"],
+            draft=row["draft"],
+            messages=int(row["messages"]),
+        )
+
+    _INFO_SQL = (
+        "SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)"
+        " AS messages FROM conversations c"
+    )
+
+    def list_conversations(self) -> list[ConversationInfo]:
+        """All conversations, most recent activity first."""
+        rows = self._read(f"{self._INFO_SQL} ORDER BY c.updated_at DESC, c.rowid DESC")
+        return [self._info(row) for row in rows]
+
+    def conversation(self, conversation_id: str) -> ConversationInfo:
+        rows = self._read(f"{self._INFO_SQL} WHERE c.id = ?", (conversation_id,))
+        if not rows:
+            raise StoreError(f"no conversation with id {conversation_id!r}")
+        return self._info(rows[0])
+
+    def resolve(self, prefix: str) -> str:
+        """Find a conversation by its id or a unique start of it, as users type ids."""
+        rows = self._read(
+            "SELECT id FROM conversations WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+            (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+        if not prefix or not rows:
+            raise StoreError(f"no conversation with id {prefix!r}; `coach list` shows them")
+        if len(rows) > 1:
+            raise StoreError(f"more than one conversation starts with {prefix!r}; type more")
+        return str(rows[0]["id"])
+
+    def latest(self) -> str | None:
+        rows = self._read("SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC")
+        return str(rows[0]["id"]) if rows else None
+
+    def messages(self, conversation_id: str) -> list[StoredMessage]:
+        rows = self._read(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
+        )
+        return [
+            StoredMessage(
+                id=row["id"],
+                role=row["role"],
+                content=row["content"],
+                status=row["status"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+    def state(self, conversation_id: str) -> CoachState:
+        rows = self._read("SELECT state FROM states WHERE conversation_id = ?", (conversation_id,))
+        if not rows:
+            raise StoreError(f"no saved state for conversation {conversation_id!r}")
+        try:
+            return CoachState.model_validate_json(rows[0]["state"])
+        except ValidationError as exc:
+            raise StoreError(
+                f"the saved state of {conversation_id} is damaged: {exc.errors()[0]['msg']}"
+            ) from None
+
+
+def open_store(data_dir: Path) -> Store:
+    """Open (creating if needed) the store in a private data directory."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            data_dir.chmod(0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot use the data directory {data_dir}: {_describe(exc)}") from None
+    return Store(data_dir / DB_NAME)

@@ -1,0 +1,114 @@
+"""The Textual app: wiring only. Screens do the work; the session does the saving."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from coach.domain.text import Language
+from coach.session import Context, Session
+from coach.ui.screens.chat import ChatScreen, one_line
+from coach.ui.screens.conversations import ConversationsScreen
+
+
+class CoachApp(App[None]):
+    """coach's terminal UI."""
+
+    TITLE = "coach"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        ctx: Context,
+        language: Language,
+        resume_id: str | None = None,
+        notices: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.language: Language = language
+        self.resume_id = resume_id
+        self.notices = list(notices)
+        self.offline = ctx.engine.name == "offline"
+
+    def on_mount(self) -> None:
+        for notice in self.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=8)
+        if self.resume_id is None:
+            self.push_screen(ChatScreen(Session.new(self.ctx, self.language), self.offline))
+        else:
+            self.open_conversation(self.resume_id, switch=False)
+
+    @property
+    def chat(self) -> ChatScreen | None:
+        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        return screens[-1] if screens else None
+
+    async def _save_draft(self) -> None:
+        chat = self.chat
+        if chat is None:
+            return
+        draft = chat.current_draft()
+        if draft == chat.session.draft:
+            return
+        try:
+            await asyncio.to_thread(chat.session.save_draft, draft)
+        except Exception as exc:  # a failed draft save must not stop a quit
+            self.notify(one_line(exc), severity="error", markup=False)
+
+    @work(exclusive=True, group="open")
+    async def open_conversation(self, conversation_id: str, switch: bool = True) -> None:
+        """Load a saved conversation off the UI thread and show it."""
+        try:
+            session = await asyncio.to_thread(Session.resume, self.ctx, conversation_id)
+        except Exception as exc:
+            self.notify(one_line(exc), severity="error", markup=False)
+            if not switch:
+                self.push_screen(ChatScreen(Session.new(self.ctx, self.language), self.offline))
+            return
+        await self._show(ChatScreen(session, self.offline), switch)
+
+    async def _show(self, screen: ChatScreen, switch: bool) -> None:
+        while switch and len(self.screen_stack) > 2:
+            self.pop_screen()
+        if switch and self.chat is not None:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    async def action_new_conversation(self) -> None:
+        await self._save_draft()
+        language = self.chat.session.state.language if self.chat else self.language
+        await self._show(ChatScreen(Session.new(self.ctx, language), self.offline), switch=True)
+
+    async def action_conversations(self) -> None:
+        await self._save_draft()
+        phases: dict[str, str] = {p.id: p.title(self.language) for p in self.ctx.flow.phases}
+        language = self.chat.session.state.language if self.chat else self.language
+        await self.push_screen(ConversationsScreen(self.ctx.store, language, phases))
+
+    @on(ConversationsScreen.Resume)
+    def resume_chosen(self, event: ConversationsScreen.Resume) -> None:
+        self.open_conversation(event.conversation_id)
+
+    async def action_quit(self) -> None:
+        """Quit, keeping any unsent text as the conversation's draft."""
+        await self._save_draft()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "New conversation", "Start a new coaching conversation", self.action_new_conversation
+        )
+        yield SystemCommand(
+            "Conversations", "List, resume or delete saved conversations", self.action_conversations
+        )

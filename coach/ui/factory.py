@@ -1,0 +1,13 @@
+"""The one factory that builds the app. The CLI and the tests both call it."""
+
+from __future__ import annotations
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.app import CoachApp
+
+
+def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
+    """Build the app from resolved settings and a wired context (store, engine, content)."""
+    notices = [str(n) for n in ctx.lessons.notices]
+    return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices)

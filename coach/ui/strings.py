@@ -1,0 +1,49 @@
+"""Interface labels in English and Russian, following the conversation's language."""
+
+from __future__ import annotations
+
+from coach.domain.text import Language
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    "you": ("You", "Вы"),
+    "coach": ("Coach", "Коуч"),
+    "offline_badge": (
+        "OFFLINE GUIDED MODE · no AI model",
+        "ОФЛАЙН-РЕЖИМ С ПОДСКАЗКАМИ · без ИИ-модели",
+    ),
+    "progress": ("Progress", "Этапы"),
+    "answers": ("Your answers", "Ваши ответы"),
+    "plan": ("Plan card", "Карточка плана"),
+    "no_plan": ("Your plan appears here at the end.", "Ваш план появится здесь в конце."),
+    "placeholder": (
+        "Type your answer. Enter sends, Ctrl+J adds a new line.",
+        "Напишите ответ. Enter отправляет, Ctrl+J переносит строку.",
+    ),
+    "yes": ("yes", "да"),
+    "no": ("no", "нет"),
+    "unsure": ("not sure", "не уверен(а)"),
+    "conversations": ("Conversations", "Разговоры"),
+    "title": ("Title", "Название"),
+    "phase": ("Phase", "Этап"),
+    "last_activity": ("Last activity", "Последняя активность"),
+    "messages": ("Messages", "Сообщений"),
+    "untitled": ("(no answers yet)", "(пока без ответов)"),
+    "no_conversations": (
+        "No saved conversations yet. Press N to start one.",
+        "Сохранённых разговоров пока нет. Нажмите N, чтобы начать.",
+    ),
+    "confirm_delete": (
+        "Delete this conversation for good, with its plan?",
+        "Удалить этот разговор вместе с планом навсегда?",
+    ),
+    "delete": ("Delete", "Удалить"),
+    "cancel": ("Cancel", "Отмена"),
+    "deleted": ("Conversation deleted.", "Разговор удалён."),
+    "thinking": ("The coach is answering…", "Коуч отвечает…"),
+}
+
+
+def t(key: str, language: Language) -> str:
+    """The label for ``key`` in ``language``."""
+    en, ru = _STRINGS[key]
+    return ru if language == "ru" else en

@@ -1,0 +1,75 @@
+"""The side panel: phase progress, the answers so far, and the plan card."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from coach.domain.flow import PHASES, Flow
+from coach.domain.lessons import LessonLibrary
+from coach.domain.plan import format_amount, format_date, render_plan_card
+from coach.domain.state import Answer, CoachState
+from coach.domain.text import Language, clean_for_display
+from coach.ui.strings import t
+
+ANSWER_WIDTH = 60
+
+
+def _shorten(text: str, width: int = ANSWER_WIDTH) -> str:
+    flat = " ".join(clean_for_display(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def answer_summary(answer: Answer, flow: Flow, language: Language) -> str:
+    """An answer as the panel shows it: what it was understood as, else the words."""
+    if answer.value in ("yes", "no", "unsure"):
+        return t(answer.value, language)
+    if answer.day is not None:
+        return format_date(answer.day, language)
+    if answer.value is not None and any(p.id == answer.value for p in flow.paths):
+        return flow.path(answer.value).title(language)
+    if answer.number is not None and not answer.text.strip().isdigit():
+        return f"{format_amount(answer.number, language)} ({_shorten(answer.text, 30)})"
+    return _shorten(answer.text)
+
+
+class SidePanel(VerticalScroll):
+    """Shows where the conversation stands. Markers, not colour, carry the meaning."""
+
+    def __init__(self, flow: Flow, lessons: LessonLibrary, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.flow = flow
+        self.lessons = lessons
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress-title", classes="panel-title")
+        yield Static(id="progress")
+        yield Static(id="plan-title", classes="panel-title")
+        yield Markdown(id="plan-card", open_links=False)
+        yield Static(id="answers-title", classes="panel-title")
+        yield Static(id="answers")
+
+    async def show(self, state: CoachState) -> None:
+        """Redraw from the state; cheap enough to call after every turn."""
+        lang = state.language
+        current = PHASES.index(state.phase)
+        lines = []
+        for index, phase_id in enumerate(PHASES):
+            done = index < current or state.phase == "summary"
+            marker = "✓" if done else ("▶" if index == current else "·")
+            lines.append(f" {marker} {self.flow.phase(phase_id).title(lang)}")
+        self.query_one("#progress-title", Static).update(t("progress", lang))
+        self.query_one("#progress", Static).update(Content("\n".join(lines)))
+        parts: list[Content] = []
+        for step in self.flow.steps:
+            answer = state.answers.get(step.id)
+            if answer is not None:
+                summary = answer_summary(answer, self.flow, lang)
+                parts.append(Content.assemble((f"{step.label(lang)}: ", "bold"), summary))
+        self.query_one("#answers-title", Static).update(t("answers", lang))
+        self.query_one("#answers", Static).update(Content("\n").join(parts) or Content("—"))
+        self.query_one("#plan-title", Static).update(t("plan", lang))
+        card = render_plan_card(state, self.flow, self.lessons, heading=False) or t("no_plan", lang)
+        await self.query_one("#plan-card", Markdown).update(card)
