@@ -37,7 +37,7 @@ def build_context(
 
     engine = OfflineEngine(flow, lessons, today)
     return Context(
-        store=store or open_store(settings.data_dir),
+        store=store or open_store(settings.data_dir, now),
         engine=engine,
         flow=flow,
         lessons=lessons,

@@ -200,14 +200,19 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def _read_yaml(folder: Traversable, name: str) -> tuple[Any, yaml.Node | None]:
+# libyaml's C loader parses the flow several times faster than the pure-Python one; the first
+# frame waits on it. Wheels ship it; fall back if a platform's build lacks it.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
     entry = folder / name
     try:
         text = entry.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowError(f"{name}: cannot be read ({exc})") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_Loader), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
@@ -215,14 +220,17 @@ def _read_yaml(folder: Traversable, name: str) -> tuple[Any, yaml.Node | None]:
 
 
 def _format_errors(
-    error: ValidationError, nodes: dict[str, yaml.Node | None], keys: dict[str, str]
+    error: ValidationError, texts: dict[str, str], keys: dict[str, str]
 ) -> Iterator[str]:
+    nodes: dict[str, yaml.Node | None] = {}
     for item in error.errors():
         loc = item["loc"]
         top = str(loc[0]) if loc else ""
         name = keys.get(top, FLOW_FILES["flow"])
         inner = loc if name == FLOW_FILES["flow"] else loc[1:]
-        line = _line_of(nodes.get(name), inner)
+        if name not in nodes:  # composing is only worth it when there is an error to place
+            nodes[name] = yaml.compose(texts[name], Loader=_Loader)
+        line = _line_of(nodes[name], inner)
         place = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
         place = place.replace(".[", "[") or "top level"
         where = f"line {line}, " if line else ""
@@ -231,19 +239,19 @@ def _format_errors(
 
 def load_flow(folder: Traversable) -> Flow:
     """Read and validate the three flow files. Raises FlowError naming file, place, problem."""
-    flow_data, flow_node = _read_yaml(folder, FLOW_FILES["flow"])
-    messages, messages_node = _read_yaml(folder, FLOW_FILES["messages"])
-    keywords, keywords_node = _read_yaml(folder, FLOW_FILES["keywords"])
+    flow_data, flow_text = _read_yaml(folder, FLOW_FILES["flow"])
+    messages, messages_text = _read_yaml(folder, FLOW_FILES["messages"])
+    keywords, keywords_text = _read_yaml(folder, FLOW_FILES["keywords"])
     if not isinstance(flow_data, dict):
         raise FlowError(f"{FLOW_FILES['flow']}: line 1: expected a mapping of keys")
     data = {**flow_data, "messages": messages, "keywords": keywords}
-    nodes = {
-        FLOW_FILES["flow"]: flow_node,
-        FLOW_FILES["messages"]: messages_node,
-        FLOW_FILES["keywords"]: keywords_node,
+    texts = {
+        FLOW_FILES["flow"]: flow_text,
+        FLOW_FILES["messages"]: messages_text,
+        FLOW_FILES["keywords"]: keywords_text,
     }
     keys = {"messages": FLOW_FILES["messages"], "keywords": FLOW_FILES["keywords"]}
     try:
         return Flow.model_validate(data)
     except ValidationError as exc:
-        raise FlowError("\n".join(_format_errors(exc, nodes, keys))) from None
+        raise FlowError("\n".join(_format_errors(exc, texts, keys))) from None

@@ -29,7 +29,7 @@ _MULTIPLIERS = {
     "млн": 1_000_000, "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000,
 }  # fmt: skip
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
+    r"(?<![\w.,])(-|−)?(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
     r"\s*(k|к|m|mln|млн|thousands?|grand|тыс\w*|т|millions?|миллион\w*)?(?![a-zа-я])",
 )
 
@@ -87,9 +87,11 @@ def parse_amount(text: str) -> float | None:
     norm = normalize(text).replace("₱", " ").replace("$", " ").replace("₽", " ")
     match = _NUMBER.search(norm)
     if match is not None:
-        whole = re.sub(r"[ ,\u00a0\u202f]", "", match.group(1))
-        value = float(f"{whole}.{match.group(2)}" if match.group(2) else whole)
-        suffix = match.group(3)
+        whole = re.sub(r"[ ,\u00a0\u202f]", "", match.group(2))
+        value = float(f"{whole}.{match.group(3)}" if match.group(3) else whole)
+        if match.group(1):
+            value = -value
+        suffix = match.group(4)
         if suffix:
             key = suffix if suffix in _MULTIPLIERS else suffix[:3]
             value *= _MULTIPLIERS.get(key, _MULTIPLIERS.get(suffix, 1))

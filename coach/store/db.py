@@ -277,7 +277,7 @@ class Store:
             ) from None
 
 
-def open_store(data_dir: Path) -> Store:
+def open_store(data_dir: Path, now: Callable[[], datetime] = _utc_now) -> Store:
     """Open (creating if needed) the store in a private data directory."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -285,4 +285,4 @@ def open_store(data_dir: Path) -> Store:
             data_dir.chmod(0o700)
     except OSError as exc:
         raise StoreError(f"cannot use the data directory {data_dir}: {_describe(exc)}") from None
-    return Store(data_dir / DB_NAME)
+    return Store(data_dir / DB_NAME, now)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -15,7 +15,9 @@ from textual.screen import Screen
 from coach.domain.text import Language
 from coach.session import Context, Session
 from coach.ui.screens.chat import ChatScreen, one_line
-from coach.ui.screens.conversations import ConversationsScreen
+
+if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
+    from coach.ui.screens.conversations import ConversationsScreen
 
 
 class CoachApp(App[None]):
@@ -90,14 +92,22 @@ class CoachApp(App[None]):
         await self._show(ChatScreen(Session.new(self.ctx, language), self.offline), switch=True)
 
     async def action_conversations(self) -> None:
+        from coach.ui.screens.conversations import ConversationsScreen
+
         await self._save_draft()
         phases: dict[str, str] = {p.id: p.title(self.language) for p in self.ctx.flow.phases}
         language = self.chat.session.state.language if self.chat else self.language
         await self.push_screen(ConversationsScreen(self.ctx.store, language, phases))
 
-    @on(ConversationsScreen.Resume)
-    def resume_chosen(self, event: ConversationsScreen.Resume) -> None:
+    def on_conversations_screen_resume(self, event: ConversationsScreen.Resume) -> None:
         self.open_conversation(event.conversation_id)
+
+    async def on_conversations_screen_deleted(self, event: ConversationsScreen.Deleted) -> None:
+        """Replace the open conversation with a new one if it was the one deleted."""
+        chat = self.chat
+        if chat is None or chat.session.conversation_id != event.conversation_id:
+            return
+        await chat.load_session(Session.new(self.ctx, chat.session.state.language))
 
     async def action_quit(self) -> None:
         """Quit, keeping any unsent text as the conversation's draft."""

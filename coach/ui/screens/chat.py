@@ -70,12 +70,16 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        await self.query_one("#messages", VerticalScroll).mount_all(
-            [self._widget_for(m) for m in self.session.messages]
-        )
+        await self.load_session(self.session)
+
+    async def load_session(self, session: Session) -> None:
+        """Show ``session``: its messages, draft and side panel."""
+        self.session = session
+        messages = self.query_one("#messages", VerticalScroll)
+        await messages.remove_children()
+        await messages.mount_all([self._widget_for(m) for m in session.messages])
         chat_input = self.query_one(ChatInput)
-        if self.session.draft:
-            chat_input.load_text(self.session.draft)
+        chat_input.load_text(session.draft)
         chat_input.focus()
         await self.query_one(SidePanel).show(self.session.state)
         self.query_one("#messages", VerticalScroll).anchor()

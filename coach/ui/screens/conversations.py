@@ -21,7 +21,6 @@ from coach.ui.screens.chat import one_line
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.strings import t
 
-
 TITLE_WIDTH = 56
 
 
@@ -39,6 +38,12 @@ class ConversationsScreen(Screen[None]):
     @dataclass
     class Resume(Message):
         """The user chose a conversation to continue."""
+
+        conversation_id: str
+
+    @dataclass
+    class Deleted(Message):
+        """A conversation was deleted; if it is open, the app must not keep writing to it."""
 
         conversation_id: str
 
@@ -117,4 +122,5 @@ class ConversationsScreen(Screen[None]):
             self.notify(one_line(exc), severity="error", markup=False)
             return
         self.notify(t("deleted", lang), markup=False)
+        self.post_message(self.Deleted(chosen.id))
         self.load()

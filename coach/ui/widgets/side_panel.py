@@ -47,7 +47,7 @@ class SidePanel(VerticalScroll):
         yield Static(id="progress-title", classes="panel-title")
         yield Static(id="progress")
         yield Static(id="plan-title", classes="panel-title")
-        yield Markdown(id="plan-card", open_links=False)
+        yield Static(id="no-plan")
         yield Static(id="answers-title", classes="panel-title")
         yield Static(id="answers")
 
@@ -71,5 +71,13 @@ class SidePanel(VerticalScroll):
         self.query_one("#answers-title", Static).update(t("answers", lang))
         self.query_one("#answers", Static).update(Content("\n").join(parts) or Content("—"))
         self.query_one("#plan-title", Static).update(t("plan", lang))
-        card = render_plan_card(state, self.flow, self.lessons, heading=False) or t("no_plan", lang)
-        await self.query_one("#plan-card", Markdown).update(card)
+        self.query_one("#no-plan", Static).update(t("no_plan", lang))
+        self.query_one("#no-plan").display = state.plan is None
+        card = render_plan_card(state, self.flow, self.lessons, heading=False)
+        existing = self.query("#plan-card")
+        if card and existing:
+            await existing.only_one(Markdown).update(card)
+        elif card:  # a Markdown widget only once there is a plan: it is costly on first frame
+            await self.mount(Markdown(card, id="plan-card", open_links=False), after="#no-plan")
+        else:
+            await existing.remove()

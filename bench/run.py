@@ -1,0 +1,103 @@
+"""Speed budgets from the issues, measured: first frame in tmux, and one offline turn.
+
+Run with `make bench`. Prints one line per measurement with the budget beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coach.bootstrap import build_context  # noqa: E402
+from coach.engines.base import Reply  # noqa: E402
+from coach.session import Session  # noqa: E402
+from coach.settings import resolve_settings  # noqa: E402
+from tests.scenarios import ENGLISH, RUSSIAN  # noqa: E402
+
+FIRST_FRAME_TEXT = "What is your dream job"
+RUNS = 5
+
+
+def first_frame_seconds(coach: str, data_dir: Path) -> float:
+    """Start coach in a fresh tmux server and time until the first question is on screen."""
+    sock = f"coach-bench-{os.getpid()}"
+    env = {**os.environ, "COACH_DATA_DIR": str(data_dir), "LANG": "C.UTF-8"}
+    tmux = ["tmux", "-L", sock]
+    subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+    start = time.perf_counter()
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-x", "100", "-y", "32", "-s", "b", coach],
+        env=env,
+        check=True,
+    )
+    try:
+        while time.perf_counter() - start < 10:
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
+            ).stdout
+            if FIRST_FRAME_TEXT in screen:
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise RuntimeError("the first frame did not appear within 10 s")
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+
+
+def bench_first_frame() -> None:
+    coach = shutil.which("coach", path=str(Path(sys.executable).parent))
+    if coach is None or shutil.which("tmux") is None:
+        print("first frame: skipped (needs the coach command and tmux)")
+        return
+    times = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            times.append(first_frame_seconds(coach, Path(tmp)))
+    print(
+        f"first frame (tmux, {RUNS} cold starts): median {statistics.median(times) * 1000:.0f} ms"
+        f", min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  [budget 500 ms]"
+    )
+
+
+def bench_offline_turns() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = resolve_settings(environ={"COACH_DATA_DIR": tmp, "COACH_CONFIG": "/none"})
+        ctx = build_context(settings, now=lambda: datetime(2026, 11, 21, tzinfo=UTC))
+        engine_ms: list[float] = []
+        saved_ms: list[float] = []
+        for script, lang in ((ENGLISH, "en"), (RUSSIAN, "ru")):
+            session = Session.new(ctx, lang)  # type: ignore[arg-type]
+            for text in script:
+                start = time.perf_counter()
+                session.record_user(text)
+                before_engine = time.perf_counter()
+                reply = ctx.engine.respond(session.state, text)  # type: ignore[attr-defined]
+                after_engine = time.perf_counter()
+                assert isinstance(reply, Reply)
+                session.record_reply(reply)
+                done = time.perf_counter()
+                engine_ms.append((after_engine - before_engine) * 1000)
+                saved_ms.append((done - start) * 1000)
+        ctx.store.close()
+
+    def describe(values: list[float]) -> str:
+        return f"median {statistics.median(values):.2f} ms, max {max(values):.2f} ms"
+
+    print(
+        f"offline turn, engine only ({len(engine_ms)} turns): {describe(engine_ms)}  [budget 50 ms]"
+    )
+    print(f"offline turn, engine + both saves: {describe(saved_ms)}  [budget 50 ms]")
+
+
+if __name__ == "__main__":
+    bench_offline_turns()
+    bench_first_frame()

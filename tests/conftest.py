@@ -1,0 +1,62 @@
+"""Shared fixtures: real settings in a temporary data dir, a fixed clock, the real content."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coach.bootstrap import build_context, load_content
+from coach.domain.flow import Flow
+from coach.domain.lessons import LessonLibrary
+from coach.session import Context
+from coach.settings import Settings, resolve_settings
+
+# A Saturday, so "Friday" is six days on and "tomorrow" is a Sunday.
+FIXED_NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+def fixed_now() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's real config, data or locale."""
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COACH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("COACH_LESSONS", raising=False)
+    monkeypatch.delenv("COACH_FLOW_DIR", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return resolve_settings()
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    context = build_context(settings, now=fixed_now)
+    yield context
+    context.store.close()
+
+
+@pytest.fixture(scope="session")
+def content() -> tuple[Flow, LessonLibrary]:
+    return load_content(resolve_settings(environ={"COACH_CONFIG": "/nonexistent/config.toml"}))
+
+
+@pytest.fixture(scope="session")
+def flow(content: tuple[Flow, LessonLibrary]) -> Flow:
+    return content[0]
+
+
+@pytest.fixture(scope="session")
+def lessons(content: tuple[Flow, LessonLibrary]) -> LessonLibrary:
+    return content[1]

@@ -1,0 +1,40 @@
+"""Helpers for driving the app in pilot tests the way a person types."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.app import CoachApp
+from coach.ui.factory import build_app
+from coach.ui.screens.chat import ChatScreen
+from coach.ui.widgets.chat_input import ChatInput
+
+SIZE = (100, 32)
+
+
+def make_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
+    app = build_app(settings, ctx, resume_id)
+    return app
+
+
+async def send(pilot: Pilot[None], text: str) -> None:
+    """Put a message in the box, press a real Enter, and wait until the turn is saved.
+
+    Typing key by key costs ~25 ms a key in a pilot; the keystroke path has its own tests
+    (test_fast_typing_keeps_every_character, test_ctrl_j_adds_a_new_line_and_enter_sends_both).
+    """
+    app = pilot.app
+    box = app.screen.query_one(ChatInput)
+    box.focus()
+    box.insert(text)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def chat(pilot: Pilot[None]) -> ChatScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, ChatScreen)
+    return screen

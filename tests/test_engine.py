@@ -1,0 +1,193 @@
+"""The offline guided engine: whole sessions in both languages, branches, rails, determinism."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coach.domain.flow import Flow
+from coach.domain.lessons import LessonLibrary
+from coach.domain.state import CoachState
+from coach.engines.base import Reply
+from coach.engines.offline import OfflineEngine
+from tests.scenarios import ENGLISH, RUSSIAN
+
+
+@pytest.fixture
+def engine(flow: Flow, lessons: LessonLibrary) -> OfflineEngine:
+    return OfflineEngine(flow, lessons, lambda: date(2026, 11, 21))
+
+
+def run(engine: OfflineEngine, answers: list[str], language: str = "en") -> list[Reply]:
+    replies = [engine.opening(CoachState(language=language))]  # type: ignore[arg-type]
+    for text in answers:
+        replies.append(engine.respond(replies[-1].state, text))
+    return replies
+
+
+def test_opening_says_what_the_coach_is_and_is_not(engine: OfflineEngine) -> None:
+    reply = engine.opening(CoachState())
+    assert "AI career coach" in reply.text
+    assert "not a therapist" in reply.text and "financial or legal adviser" in reply.text
+    assert "stays on this computer" in reply.text
+    assert "offline guided mode" in reply.text
+    assert reply.state.phase == "goal" and reply.state.pending == "dream_job"
+
+
+def test_english_session_reaches_a_plan_card(engine: OfflineEngine) -> None:
+    replies = run(engine, ENGLISH)
+    state = replies[-1].state
+    assert state.phase == "summary" and state.pending is None
+    plan = state.plan
+    assert plan is not None
+    assert plan.path == "tuition"
+    assert plan.first_step == "just open the school's website and write down the fee"
+    assert plan.due == date(2026, 11, 27)
+    assert plan.confidence == 8
+    assert (plan.savings_target, plan.monthly_saving, plan.months) == (120_000, 5000, 24)
+    card = replies[-1].text
+    assert "120,000 ÷ 5,000 a month = about 24 months" in card
+    assert "Fri 27 Nov 2026" in card
+    assert state.answers["dream_job"].text == "I want to be a nurse"
+
+
+def test_options_are_grounded_in_quotes_cited_by_lesson_title(engine: OfflineEngine) -> None:
+    options = run(engine, ENGLISH[:12])[-1]
+    assert options.state.phase == "options"
+    assert options.state.candidate_paths == ["escape_plan", "tuition", "courses"]
+    assert '"Use the call center money to save up then pay your tuition."' in options.text
+    assert "*Is Your Dream Job Working for a Call Center or BPO?*" in options.text
+    assert "*Quit Your Customer Support Jobs in 2022*" in options.text
+    assert "(you were not sure)" in options.text
+
+
+def test_low_confidence_makes_the_step_smaller(engine: OfflineEngine) -> None:
+    replies = run(engine, ENGLISH[:18])
+    assert replies[-1].state.pending == "smaller_step"
+    assert "smaller version" in replies[-1].text
+
+
+def test_high_confidence_keeps_the_step(engine: OfflineEngine) -> None:
+    answers = [*ENGLISH[:17], "9", "120000"]
+    state = run(engine, answers)[-1].state
+    assert state.plan is not None
+    assert state.plan.first_step == "find the tuition of one nursing school"
+    assert state.plan.confidence == 9
+
+
+def test_russian_session_reaches_a_plan_card_in_russian(engine: OfflineEngine) -> None:
+    replies = run(engine, RUSSIAN)
+    state = replies[-1].state
+    assert state.language == "ru"
+    assert state.plan is not None and state.plan.path == "get_hired"
+    assert state.answers["line"].value == "inbound"
+    assert state.plan.due == date(2026, 11, 22)
+    assert "Ваш план" in replies[-1].text
+    assert "вс, 22 ноября 2026" in replies[-1].text
+    assert state.plan.savings_target is None  # the path is not about money
+
+
+def test_russian_options_quote_english_lessons_with_a_translation(engine: OfflineEngine) -> None:
+    options = run(engine, RUSSIAN[:10])[-1]
+    assert "«Колл центр - это место, где получить работу легче всего.»" in options.text
+    assert "По-русски: Копите с зарплаты в колл-центре" in options.text
+
+
+def test_language_follows_the_user(engine: OfflineEngine) -> None:
+    first = engine.opening(CoachState(language="en"))
+    reply = engine.respond(first.state, "Хочу стать дизайнером")
+    assert reply.state.language == "ru"
+    assert "Почему это для вас важно" in reply.text
+    short = engine.respond(reply.state, "ok")  # too short to tell: keeps Russian
+    assert short.state.language == "ru"
+
+
+def test_language_command_switches(engine: OfflineEngine) -> None:
+    first = engine.opening(CoachState(language="en"))
+    reply = engine.respond(first.state, "/lang ru")
+    assert reply.state.language == "ru"
+    assert reply.text.startswith("Переключился на русский язык.")
+    assert "работа мечты" in reply.text
+    bad = engine.respond(reply.state, "/lang fr")
+    assert bad.state.language == "ru" and "/lang en" in bad.text
+
+
+def test_unclear_answer_reasks_without_losing_state(engine: OfflineEngine) -> None:
+    state = run(engine, ENGLISH[:3])[-1].state
+    reply = engine.respond(state, "purple")
+    assert reply.state.pending == "in_call_center"
+    assert "yes, no or not sure" in reply.text
+    assert reply.state.answers == state.answers
+
+
+@pytest.mark.parametrize(
+    ("upto", "bad", "hint"),
+    [(7, "lots", "for example 5000"), (14, "someday", "Friday"), (17, "high", "0 to 10")],
+)
+def test_numbers_and_dates_are_reasked(
+    engine: OfflineEngine, upto: int, bad: str, hint: str
+) -> None:
+    state = run(engine, ENGLISH[:upto])[-1].state
+    reply = engine.respond(state, bad)
+    assert reply.state.pending == state.pending
+    assert hint in reply.text
+
+
+def test_a_past_date_is_reasked(engine: OfflineEngine) -> None:
+    state = run(engine, ENGLISH[:14])[-1].state
+    reply = engine.respond(state, "2026-11-01")
+    assert reply.state.pending == "step_date" and "already passed" in reply.text
+
+
+def test_investment_advice_is_declined_and_the_question_comes_back(
+    engine: OfflineEngine,
+) -> None:
+    state = run(engine, ENGLISH[:8])[-1].state
+    reply = engine.respond(state, "Should I put my savings into crypto instead?")
+    assert "can't give investment, trading, crypto" in reply.text
+    assert "too fast" in reply.text
+    assert reply.state.pending == state.pending and reply.state.answers == state.answers
+    ru = engine.respond(state, "стоит ли вложиться в биткоин?")
+    assert "не даю советов" in ru.text
+
+
+def test_a_dream_job_that_mentions_a_topic_is_not_refused(engine: OfflineEngine) -> None:
+    first = engine.opening(CoachState())
+    reply = engine.respond(first.state, "tax accountant, can I do that?")
+    assert reply.state.answers["dream_job"].text == "tax accountant, can I do that?"
+
+
+def test_user_words_in_replies_are_markdown_escaped(engine: OfflineEngine) -> None:
+    first = engine.opening(CoachState())
+    reply = engine.respond(first.state, "**[click](http://x)**")
+    assert "\\*\\*\\[click\\](http://x)\\*\\*" in reply.text
+
+
+def test_no_path_chosen_falls_back_to_small_steps(engine: OfflineEngine) -> None:
+    answers = ["chef", "love food", "5 years", "yes", "day", "1", "no", "0", "no", "no", "no", "no"]
+    reply = run(engine, answers)[-1]
+    assert reply.state.candidate_paths == ["small_steps"]
+    assert '"Consistent, slow, small steps forward."' in reply.text
+
+
+def test_zero_savings_explains_instead_of_dividing(engine: OfflineEngine) -> None:
+    answers = [*ENGLISH[:7], "nothing", *ENGLISH[8:17], "9", "50000"]
+    state = run(engine, answers)[-1].state
+    assert state.plan is not None and state.plan.months is None
+    assert "nothing is left to save yet" in run(engine, answers)[-1].text
+
+
+def test_the_engine_is_deterministic_and_pure(engine: OfflineEngine) -> None:
+    first, second = run(engine, ENGLISH), run(engine, ENGLISH)
+    assert [r.text for r in first] == [r.text for r in second]
+    state = first[3].state
+    before = state.model_dump()
+    engine.respond(state, "yes")
+    assert state.model_dump() == before
+
+
+def test_after_the_plan_the_coach_points_back_to_the_step(engine: OfflineEngine) -> None:
+    final = run(engine, ENGLISH)[-1].state
+    reply = engine.respond(final, "thanks!")
+    assert "Your plan is saved" in reply.text and reply.state.plan == final.plan

@@ -1,0 +1,79 @@
+"""Snapshots of the main screens at 100x32, with a fixed clock and no cursor blink."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.widgets.chat_input import ChatInput
+from tests.pilot import SIZE, make_app, send
+from tests.scenarios import ENGLISH, RUSSIAN
+
+
+async def _steady(pilot: Pilot[None]) -> None:
+    for widget in pilot.app.screen.query(ChatInput):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_chat_opening(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The first screen a new user sees: the coach's introduction (AI coach, not a therapist or
+    adviser, stays on this computer) and the first question on the left; the OFFLINE GUIDED
+    MODE badge top right; the side panel with Opening done and Goal current; an empty input
+    with its hint; Send and New line keys in the footer."""
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=_steady)
+
+
+def test_chat_mid_session(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """Mid-session, in Reality: the last exchange about money left each month, then the first
+    Question to Consider (diploma). The side panel marks Opening and Goal done (✓) and Reality
+    current (▶), and lists the eight answers so far, amounts read as numbers."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for text in ENGLISH[:8]:
+            await send(pilot, text)
+        await _steady(pilot)
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
+
+
+def test_plan_card_english(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The end of an English session: the plan card in the chat and in the side panel, with
+    the tuition path cited to its lesson, the smaller first step by Fri 27 Nov 2026, the
+    if-then plan, confidence 8/10 and 120,000 ÷ 5,000 = about 24 months; every phase ✓."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for text in ENGLISH:
+            await send(pilot, text)
+        await _steady(pilot)
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
+
+
+def test_plan_card_russian(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The end of a Russian session: «Ваш план» with the get-hired path from the Russian
+    lesson, the step by вс, 22 ноября 2026, and no savings line; the side panel in Russian."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for text in RUSSIAN:
+            await send(pilot, text)
+        await _steady(pilot)
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
+
+
+def test_conversations_screen(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The conversations list: two rows, newest first ("a chef" in Goal, then "a pilot"),
+    each with phase, last activity 2026-11-21 09:30 and message count; footer keys Resume,
+    Delete, New, Back."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await send(pilot, "a pilot")
+        await pilot.press("ctrl+n")
+        await send(pilot, "a chef")
+        await pilot.press("ctrl+o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
