@@ -171,3 +171,38 @@ async def test_conversations_screen_resumes_and_deletes(settings: Settings, ctx:
         assert chat(pilot).session.conversation_id is None
         await send(pilot, "a baker")
         assert [c.title for c in ctx.store.list_conversations()] == ["a baker"]
+
+
+async def test_the_interface_follows_the_users_language(settings: Settings, ctx: Context) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "OFFLINE GUIDED MODE" in str(app.screen.query_one("#mode-badge").render())
+        await send(pilot, "Хочу стать дизайнером")
+        assert "ОФЛАЙН-РЕЖИМ" in str(app.screen.query_one("#mode-badge").render())
+        assert "Enter отправляет" in str(app.screen.query_one(ChatInput).placeholder)
+        assert list(app.screen.query(UserMessage))[-1].border_title == "Вы"
+
+
+async def test_a_replaced_lesson_is_announced_in_the_app(
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from coach.bootstrap import build_context
+    from coach.settings import resolve_settings
+    from tests.conftest import fixed_now
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "quit-customer-support.md").write_text("# My escape plan\n\nText.\n")
+    (folder / "broken.md").write_bytes(b"\xff")
+    settings = resolve_settings(lesson_dirs=[folder])
+    ctx = build_context(settings, now=fixed_now)
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert any("replaces lesson 'quit-customer-support' from built-in" in m for m in messages)
+    assert any(
+        m.endswith("broken.md: skipped: not valid UTF-8 (byte 0xff at offset 0)") for m in messages
+    )
+    ctx.store.close()

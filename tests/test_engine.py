@@ -191,3 +191,20 @@ def test_after_the_plan_the_coach_points_back_to_the_step(engine: OfflineEngine)
     final = run(engine, ENGLISH)[-1].state
     reply = engine.respond(final, "thanks!")
     assert "Your plan is saved" in reply.text and reply.state.plan == final.plan
+
+
+@pytest.mark.parametrize(
+    ("answer", "next_step"),
+    [
+        ("I work at Concentrix as a CSR", "shift"),
+        ("I'm a student", "line"),
+        ("about to start next month", "line"),
+        ("да, работаю оператором", "shift"),
+        ("я студентка", "line"),
+    ],
+)
+def test_call_center_question_understands_real_answers(
+    engine: OfflineEngine, answer: str, next_step: str
+) -> None:
+    state = run(engine, ENGLISH[:3])[-1].state
+    assert engine.respond(state, answer).state.pending == next_step

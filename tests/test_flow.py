@@ -98,3 +98,11 @@ def test_keywords_need_both_languages(tmp_path: Path) -> None:
         FlowError, match=r"keywords\.yaml: line \d+, keywords\.no\.ru: Field required"
     ):
         load_flow(folder)
+
+
+def test_yes_and_no_stay_words_in_flow_files(tmp_path: Path) -> None:
+    """YAML 1.1 would turn an unquoted `yes:` key into True; authors must not meet that trap."""
+    folder = _copy(tmp_path)
+    text = (folder / "keywords.yaml").read_text()
+    (folder / "keywords.yaml").write_text(text.replace('"yes":', "yes:").replace('"no":', "no:"))
+    assert "yes" in load_flow(folder).keywords.yes.en

@@ -53,7 +53,8 @@ def test_plan_card_english(snap_compare, settings: Settings, ctx: Context) -> No
 
 def test_plan_card_russian(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
     """The end of a Russian session: «Ваш план» with the get-hired path from the Russian
-    lesson, the step by вс, 22 ноября 2026, and no savings line; the side panel in Russian."""
+    lesson, the step by вс, 22 ноября 2026, and no savings line. The badge, the input hint,
+    the message labels and the side panel are all in Russian, though the app started in English."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         for text in RUSSIAN:

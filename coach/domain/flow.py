@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from coach.domain import yamlio
 from coach.domain.text import Language
 from coach.domain.understand import YesNo
 
@@ -89,6 +90,14 @@ class Choice(_Model):
     keywords: LocalWords
 
 
+class StepWords(_Model):
+    """Extra words that answer one yes/no step, such as "I work at a BPO" for the call center."""
+
+    yes: LocalWords | None = None
+    no: LocalWords | None = None
+    unsure: LocalWords | None = None
+
+
 class Step(_Model):
     """One thing the coach asks. ``opens_path`` makes a yes (or unsure) answer suggest a path."""
 
@@ -104,6 +113,7 @@ class Step(_Model):
     min: float = 0
     max: float = 1e12
     lesson: str | None = None
+    words: StepWords | None = None
 
 
 class Path(_Model):
@@ -128,8 +138,19 @@ class Keywords(_Model):
     scope_topics: LocalWords
     scope_cues: LocalWords
 
-    def yes_no(self) -> dict[YesNo, list[str]]:
-        return {"yes": self.yes.all(), "no": self.no.all(), "unsure": self.unsure.all()}
+    def yes_no(self, extra: StepWords | None = None) -> dict[YesNo, list[str]]:
+        """The yes/no/unsure phrases, with a step's own words added."""
+        words: dict[YesNo, list[str]] = {
+            "yes": self.yes.all(),
+            "no": self.no.all(),
+            "unsure": self.unsure.all(),
+        }
+        if extra is not None:
+            for key in ("yes", "no", "unsure"):
+                more: LocalWords | None = getattr(extra, key)
+                if more is not None:
+                    words[key] = [*words[key], *more.all()]
+        return words
 
 
 class Flow(_Model):
@@ -200,11 +221,6 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-# libyaml's C loader parses the flow several times faster than the pure-Python one; the first
-# frame waits on it. Wheels ship it; fall back if a platform's build lacks it.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
     entry = folder / name
     try:
@@ -212,7 +228,7 @@ def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowError(f"{name}: cannot be read ({exc})") from None
     try:
-        return yaml.load(text, Loader=_Loader), text
+        return yamlio.load(text), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
@@ -229,7 +245,7 @@ def _format_errors(
         name = keys.get(top, FLOW_FILES["flow"])
         inner = loc if name == FLOW_FILES["flow"] else loc[1:]
         if name not in nodes:  # composing is only worth it when there is an error to place
-            nodes[name] = yaml.compose(texts[name], Loader=_Loader)
+            nodes[name] = yamlio.compose(texts[name])
         line = _line_of(nodes[name], inner)
         place = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
         place = place.replace(".[", "[") or "top level"

@@ -17,6 +17,7 @@ from typing import Literal
 
 import yaml
 
+from coach.domain import yamlio
 from coach.domain.text import LANGUAGES, Language, detect_language, word_count
 
 LESSON_SUFFIXES = (".md", ".markdown", ".txt")
@@ -117,7 +118,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
         raise LessonError("front matter starts with --- but is never closed")
     raw_meta = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(raw_meta) if raw_meta.strip() else {}
+        meta = yamlio.load(raw_meta) if raw_meta.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

@@ -100,7 +100,7 @@ class OfflineEngine:
         if kind == "text":
             return Answer(text=raw)
         if kind == "yesno":
-            value = classify_yes_no(raw, self.flow.keywords.yes_no())
+            value = classify_yes_no(raw, self.flow.keywords.yes_no(step.words))
             if value is None:
                 raise _Reask(self._t("reask_yesno", s))
             return Answer(text=raw, value=value)

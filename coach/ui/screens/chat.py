@@ -81,8 +81,19 @@ class ChatScreen(Screen[None]):
         chat_input = self.query_one(ChatInput)
         chat_input.load_text(session.draft)
         chat_input.focus()
+        self._apply_language()
         await self.query_one(SidePanel).show(self.session.state)
         self.query_one("#messages", VerticalScroll).anchor()
+
+    def _apply_language(self) -> None:
+        """Relabel the screen when the conversation's language changes."""
+        lang = self.session.state.language
+        self.query_one(ChatInput).placeholder = t("placeholder", lang)
+        for badge in self.query("#mode-badge").results(Static):
+            badge.update(t("offline_badge", lang))
+        you, coach = t("you", lang), t("coach", lang)
+        for message in self.query(".message"):
+            message.border_title = you if isinstance(message, UserMessage) else coach
 
     def _widget_for(self, message: Shown) -> UserMessage | CoachMessage:
         lang = self.session.state.language
@@ -130,6 +141,7 @@ class ChatScreen(Screen[None]):
                 saved = await asyncio.to_thread(self.session.record_reply, reply)
                 await self._append(saved)
                 await self.query_one(SidePanel).show(self.session.state)
+                self._apply_language()
         except Exception as exc:  # any failure becomes one line; the conversation stays
             self.notify(one_line(exc), severity="error", markup=False, timeout=10)
         finally:
