@@ -58,6 +58,12 @@ def bench_first_frame() -> None:
     if coach is None or shutil.which("tmux") is None:
         print("first frame: skipped (needs the coach command and tmux)")
         return
+    # `pip install .` compiles bytecode; an editable install under PYTHONDONTWRITEBYTECODE
+    # never does, and would time the compiler instead of coach.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "coach"), str(ROOT / "prompts")],
+        check=True,
+    )
     times = []
     for _ in range(RUNS):
         with tempfile.TemporaryDirectory() as tmp:

@@ -208,3 +208,8 @@ def test_call_center_question_understands_real_answers(
 ) -> None:
     state = run(engine, ENGLISH[:3])[-1].state
     assert engine.respond(state, answer).state.pending == next_step
+
+
+def test_a_reply_starting_with_the_users_words_is_capitalised(engine: OfflineEngine) -> None:
+    first = engine.opening(CoachState())
+    assert engine.respond(first.state, "a nurse").text.startswith("A nurse: that is a goal")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,15 +40,6 @@ class Plan(_Model):
     created: date
 
 
-class CheckIn(_Model):
-    """The outcome of a committed step, recorded when the user comes back."""
-
-    day: date
-    step: str
-    outcome: Literal["done", "partly", "not_yet"]
-    note: str = ""
-
-
 class CoachState(_Model):
     """Everything the coach knows about one conversation."""
 
@@ -62,7 +52,6 @@ class CoachState(_Model):
     unsure_paths: list[str] = []
     chosen_path: str | None = None
     plan: Plan | None = None
-    checkins: list[CheckIn] = []
 
     def answer_text(self, step_id: str) -> str | None:
         answer = self.answers.get(step_id)

@@ -213,8 +213,10 @@ class OfflineEngine:
         return values
 
     def _fill(self, template: str, s: CoachState) -> str:
+        """Fill a step's text; a sentence that starts with the user's words gets a capital."""
         values = self._placeholders(s)
-        return template.format_map({**{k: "" for k in _FIELDS}, **values})
+        text = template.format_map({**{k: "" for k in _FIELDS}, **values})
+        return text[:1].upper() + text[1:]
 
     def _ask(self, s: CoachState, step: Step) -> str:
         return self._fill(step.ask(s.language), s)

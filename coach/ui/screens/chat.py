@@ -13,13 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.engines.base import Chunk, Reply
 from coach.session import Session, Shown
 from coach.store.db import StoreError
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
+from coach.ui.widgets.key_bar import KeyBar
 from coach.ui.widgets.messages import CoachMessage, UserMessage
 from coach.ui.widgets.side_panel import SidePanel
 
@@ -67,7 +68,7 @@ class ChatScreen(Screen[None]):
                 yield VerticalScroll(id="messages")
                 yield ChatInput(id="input", placeholder=t("placeholder", lang))
             yield SidePanel(self.session.ctx.flow, self.session.ctx.lessons, id="side")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         await self.load_session(self.session)

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from coach.domain.text import Language, clean_for_display
 from coach.store.db import ConversationInfo, Store, StoreError
 from coach.ui.screens.chat import one_line
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.strings import t
+from coach.ui.widgets.key_bar import KeyBar
 
 TITLE_WIDTH = 56
 
@@ -58,7 +59,7 @@ class ConversationsScreen(Screen[None]):
         yield Static(t("conversations", self.language), id="heading")
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static(t("no_conversations", self.language), id="empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
