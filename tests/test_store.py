@@ -26,6 +26,11 @@ def test_a_new_store_is_private_migrated_and_in_wal_mode(tmp_path: Path) -> None
     mode = sqlite3.connect(tmp_path / "data" / DB_NAME).execute("PRAGMA journal_mode").fetchone()
     assert mode[0] == "wal"
     store.close()
+    reopened = open_store(tmp_path / "data")  # SQLite recreates -wal and -shm on reopen
+    reopened.add_message(reopened.create_conversation(CoachState(), "offline"), "user", "hi")
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+        assert _mode(tmp_path / "data" / name) == 0o600, name
+    reopened.close()
 
 
 def test_messages_and_state_round_trip(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from coach.domain.understand import (
 )
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 
-_NO_REPEAT_SCOPE = ("goal",)
+_PHASES_WITHOUT_SCOPE_CHECK = ("goal",)
 
 
 class _Reask(Exception):
@@ -69,7 +69,7 @@ class OfflineEngine:
         step = self.flow.step(s.pending)
         if not raw:
             return Reply(self._join(self._t("reask_empty", s), self._ask(s, step)), s)
-        skip_scope = step.kind == "text" and step.phase in _NO_REPEAT_SCOPE
+        skip_scope = step.kind == "text" and step.phase in _PHASES_WITHOUT_SCOPE_CHECK
         if not skip_scope and asks_out_of_scope(raw, self.flow.keywords):
             body = self._join(self._t("scope", s), self._t("back_to_question", s))
             return Reply(self._join(body, self._ask(s, step)), s)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -11,11 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from coach.engines.base import Chunk, Reply
+from coach.engines.base import Reply
 from coach.session import Session, Shown
 from coach.store.db import StoreError
 from coach.ui.strings import t
@@ -40,12 +38,6 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+o", "app.conversations", "Conversations"),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
-
-    @dataclass
-    class TurnFinished(Message):
-        """A turn was saved; pilot tests wait on this."""
-
-        state_phase: str
 
     def __init__(self, session: Session, offline: bool) -> None:
         super().__init__()
@@ -134,10 +126,8 @@ class ChatScreen(Screen[None]):
         try:
             reply: Reply | None = None
             async for event in self.session.events(text):
-                if isinstance(event, Reply):
+                if isinstance(event, Reply):  # streamed Chunks are not shown yet
                     reply = event
-                elif isinstance(event, Chunk):
-                    pass  # the offline engine does not stream; the LLM engine will
             if reply is not None:
                 saved = await asyncio.to_thread(self.session.record_reply, reply)
                 await self._append(saved)
@@ -147,7 +137,6 @@ class ChatScreen(Screen[None]):
             self.notify(one_line(exc), severity="error", markup=False, timeout=10)
         finally:
             self.busy = False
-        self.post_message(self.TurnFinished(self.session.state.phase))
 
     def current_draft(self) -> str:
         return self.query_one(ChatInput).text
