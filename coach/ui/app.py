@@ -32,7 +32,7 @@ class CoachApp(App[None]):
         ctx: Context,
         language: Language,
         resume_id: str | None = None,
-        notices: Iterable[str] = (),
+        notices: Iterable[tuple[str, bool]] = (),
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -42,8 +42,11 @@ class CoachApp(App[None]):
         self.offline = ctx.engine.name == "offline"
 
     def on_mount(self) -> None:
-        for notice in self.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=8)
+        for notice, is_warning in self.notices:
+            if is_warning:
+                self.notify(notice, severity="warning", markup=False, timeout=8)
+            else:
+                self.notify(notice, severity="information", markup=False, timeout=8)
         if self.resume_id is None:
             self.push_screen(ChatScreen(Session.new(self.ctx, self.language), self.offline))
         else:
