@@ -41,5 +41,4 @@ def build_context(
         engine=engine,
         flow=flow,
         lessons=lessons,
-        now=now,
     )

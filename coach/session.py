@@ -7,9 +7,8 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
@@ -28,8 +27,6 @@ class Shown:
     role: Role
     content: str
     id: int | None = None
-    status: str = "complete"
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def make_title(state: CoachState, flow: Flow) -> str:
@@ -51,7 +48,6 @@ class Context:
     engine: Engine
     flow: Flow
     lessons: LessonLibrary
-    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
 class Session:
@@ -84,15 +80,8 @@ class Session:
     def resume(cls, ctx: Context, conversation_id: str) -> Session:
         """A saved conversation, exactly as it was: messages, state, phase, plan, draft."""
         info = ctx.store.conversation(conversation_id)
-        shown = [
-            Shown(m.role, m.content, m.id, m.status, m.created_at)
-            for m in ctx.store.messages(conversation_id)
-        ]
+        shown = [Shown(m.role, m.content, m.id) for m in ctx.store.messages(conversation_id)]
         return cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
-
-    @property
-    def title(self) -> str:
-        return make_title(self.state, self.ctx.flow)
 
     def _ensure_saved(self) -> str:
         """Create the conversation on disk, with the opening message, when first needed."""

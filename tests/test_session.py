@@ -63,6 +63,5 @@ async def test_resume_restores_messages_state_phase_plan_and_draft(ctx: Context)
     assert resumed.state == session.state
     assert resumed.state.plan is not None and resumed.state.phase == "summary"
     assert resumed.draft == "one more thought"
-    assert (
-        resumed.title == "I want to be a nurse · Save from the call-center pay, then pay for school"
-    )
+    title = ctx.store.conversation(session.conversation_id).title
+    assert title == "I want to be a nurse · Save from the call-center pay, then pay for school"

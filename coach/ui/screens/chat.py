@@ -45,10 +45,6 @@ class ChatScreen(Screen[None]):
         self.offline = offline
         self.busy = False
 
-    @property
-    def language(self) -> str:
-        return self.session.state.language
-
     def compose(self) -> ComposeResult:
         lang = self.session.state.language
         with Horizontal(id="top-bar"):
