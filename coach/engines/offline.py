@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 
+from coach.domain import machine
 from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
-from coach.domain.plan import format_date, render_plan_card, savings_months
+from coach.domain.plan import format_date, render_plan_card
 from coach.domain.safety import asks_out_of_scope
-from coach.domain.state import Answer, CoachState, Plan
-from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown, normalize
+from coach.domain.state import Answer, CoachState
+from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown
 from coach.domain.understand import (
     classify_yes_no,
     match_keywords,
@@ -157,42 +158,8 @@ class OfflineEngine:
 
     # --- walking the flow -----------------------------------------------------------------
 
-    def _applies(self, s: CoachState, step: Step) -> bool:
-        when = step.when
-        if when is None:
-            return True
-        if when.money:
-            return self._money_matters(s)
-        answer = s.answers.get(when.step or "")
-        if answer is None:
-            return False
-        if when.is_ is not None and answer.value not in when.is_:
-            return False
-        return when.below is None or (answer.number is not None and answer.number < when.below)
-
-    def _money_matters(self, s: CoachState) -> bool:
-        if s.chosen_path and self.flow.path(s.chosen_path).money:
-            return True
-        obstacle = normalize(s.answer_text("obstacle") or "")
-        return match_keywords(obstacle, {"money": self.flow.keywords.money.all()}) is not None
-
     def _next_step(self, s: CoachState, after: str | None) -> Step | None:
-        steps = self.flow.steps
-        start = 0 if after is None else [x.id for x in steps].index(after) + 1
-        return next((x for x in steps[start:] if self._applies(s, x)), None)
-
-    def _suggested_paths(self, s: CoachState) -> tuple[list[str], list[str]]:
-        found: list[str] = []
-        unsure: list[str] = []
-        for step in self.flow.steps:
-            answer = s.answers.get(step.id)
-            if not step.opens_path or answer is None or step.opens_path in found:
-                continue
-            if step.kind == "choice" or answer.value in ("yes", "unsure"):
-                found.append(step.opens_path)
-                if answer.value == "unsure" and step.kind == "yesno":
-                    unsure.append(step.opens_path)
-        return found, unsure
+        return machine.next_step(self.flow, s, after)
 
     # --- composing replies ----------------------------------------------------------------
 
@@ -222,12 +189,10 @@ class OfflineEngine:
         return self._fill(step.ask(s.language), s)
 
     def _options(self, s: CoachState) -> str:
-        found, unsure = self._suggested_paths(s)
-        intro = "options_intro"
-        if not found:
-            found, intro = [self.flow.fallback_path], "options_none"
-        s.candidate_paths, s.unsure_paths = found, unsure
-        items = [self._path_item(s, n, self.flow.path(p)) for n, p in enumerate(found, 1)]
+        intro = "options_intro" if machine.offer_paths(self.flow, s) else "options_none"
+        items = [
+            self._path_item(s, n, self.flow.path(p)) for n, p in enumerate(s.candidate_paths, 1)
+        ]
         return self._join(self._t(intro, s), *items)
 
     def _path_item(self, s: CoachState, n: int, path: Path) -> str:
@@ -248,29 +213,10 @@ class OfflineEngine:
         return item
 
     def _finish(self, s: CoachState) -> list[str]:
-        a = s.answers
-        step = a["smaller_step"].text if "smaller_step" in a else a["first_step"].text
-        sure = a.get("confidence_again") or a["confidence"]
-        target = a["savings_target"].number if "savings_target" in a else None
-        monthly = a["monthly_saving"].number
-        months = savings_months(target, monthly) if target and monthly is not None else None
-        due = a["step_date"].day
-        assert due is not None and s.chosen_path is not None and sure.number is not None
-        s.plan = Plan(
-            path=s.chosen_path,
-            first_step=step,
-            due=due,
-            obstacle=a["obstacle"].text,
-            if_then=a["if_then"].text,
-            confidence=int(sure.number),
-            savings_target=target,
-            monthly_saving=monthly if target is not None else None,
-            months=months,
-            created=self.today(),
-        )
+        s.plan = machine.build_plan(self.flow, s, self.today())
         s.phase, s.pending = "summary", None
         card = render_plan_card(s, self.flow, self.lessons)
-        outro = self._t("plan_outro", s, date=format_date(due, s.language))
+        outro = self._t("plan_outro", s, date=format_date(s.plan.due, s.language))
         return [self._t("plan_intro", s), card, outro]
 
     def _after_summary(self, s: CoachState) -> str:

@@ -1,0 +1,1 @@
+"""Tokens, lesson retrieval and prompt packing for the language-model engine."""

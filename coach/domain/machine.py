@@ -1,0 +1,100 @@
+"""The phase machine both engines share: which step applies, what comes next, the plan.
+
+It lives in code, not in a model's judgement: the offline engine walks it one answer at a
+time, and the language-model engine records answers through tool calls and is then told the
+next step from here. Both therefore produce the same state and the same plan card.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coach.domain.flow import Flow, Step
+from coach.domain.plan import savings_months
+from coach.domain.state import CoachState, Plan
+from coach.domain.text import normalize
+from coach.domain.understand import match_keywords
+
+
+def money_matters(flow: Flow, s: CoachState) -> bool:
+    """Whether the plan needs savings math: a money path, or money named as the obstacle."""
+    if s.chosen_path and flow.path(s.chosen_path).money:
+        return True
+    obstacle = normalize(s.answer_text("obstacle") or "")
+    return match_keywords(obstacle, {"money": flow.keywords.money.all()}) is not None
+
+
+def applies(flow: Flow, s: CoachState, step: Step) -> bool:
+    """Whether ``step`` is asked, given the answers so far (its ``when`` condition)."""
+    when = step.when
+    if when is None:
+        return True
+    if when.money:
+        return money_matters(flow, s)
+    answer = s.answers.get(when.step or "")
+    if answer is None:
+        return False
+    if when.is_ is not None and answer.value not in when.is_:
+        return False
+    return when.below is None or (answer.number is not None and answer.number < when.below)
+
+
+def next_step(flow: Flow, s: CoachState, after: str | None) -> Step | None:
+    """The first step after ``after`` (or the first of all) that applies."""
+    steps = flow.steps
+    start = 0 if after is None else [x.id for x in steps].index(after) + 1
+    return next((x for x in steps[start:] if applies(flow, s, x)), None)
+
+
+def first_open_step(flow: Flow, s: CoachState) -> Step | None:
+    """The first step that applies and has no answer yet: where a conversation stands."""
+    return next((x for x in flow.steps if applies(flow, s, x) and x.id not in s.answers), None)
+
+
+def suggested_paths(flow: Flow, s: CoachState) -> tuple[list[str], list[str]]:
+    """Paths the answers point to, in flow order, and those the user was unsure about."""
+    found: list[str] = []
+    unsure: list[str] = []
+    for step in flow.steps:
+        answer = s.answers.get(step.id)
+        if not step.opens_path or answer is None or step.opens_path in found:
+            continue
+        if step.kind == "choice" or answer.value in ("yes", "unsure"):
+            found.append(step.opens_path)
+            if answer.value == "unsure" and step.kind == "yesno":
+                unsure.append(step.opens_path)
+    return found, unsure
+
+
+def offer_paths(flow: Flow, s: CoachState) -> bool:
+    """Set the candidate paths on ``s``; False when none fit and the fallback is offered."""
+    found, unsure = suggested_paths(flow, s)
+    if not found:
+        s.candidate_paths, s.unsure_paths = [flow.fallback_path], []
+        return False
+    s.candidate_paths, s.unsure_paths = found, unsure
+    return True
+
+
+def build_plan(flow: Flow, s: CoachState, today: date) -> Plan:
+    """The plan from the Will phase's answers; the smaller step wins when one was asked for."""
+    a = s.answers
+    step = a["smaller_step"].text if "smaller_step" in a else a["first_step"].text
+    sure = a.get("confidence_again") or a["confidence"]
+    target = a["savings_target"].number if "savings_target" in a else None
+    monthly = a["monthly_saving"].number if "monthly_saving" in a else None
+    months = savings_months(target, monthly) if target and monthly is not None else None
+    due = a["step_date"].day
+    assert due is not None and s.chosen_path is not None and sure.number is not None
+    return Plan(
+        path=s.chosen_path,
+        first_step=step,
+        due=due,
+        obstacle=a["obstacle"].text,
+        if_then=a["if_then"].text,
+        confidence=int(sure.number),
+        savings_target=target,
+        monthly_saving=monthly if target is not None else None,
+        months=months,
+        created=today,
+    )
