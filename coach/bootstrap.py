@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
+from coach.engines.base import Engine
 from coach.engines.offline import OfflineEngine
 from coach.session import Context
 from coach.settings import Settings
@@ -35,10 +36,37 @@ def build_context(
     def today() -> date:
         return now().astimezone().date()
 
-    engine = OfflineEngine(flow, lessons, today)
+    engine = build_engine(settings, flow, lessons, today)
     return Context(
         store=store or open_store(settings.data_dir, now),
         engine=engine,
         flow=flow,
         lessons=lessons,
+    )
+
+
+def build_engine(
+    settings: Settings, flow: Flow, lessons: LessonLibrary, today: Callable[[], date]
+) -> Engine:
+    """The language-model engine when a key or a server is configured, else offline."""
+    if not settings.use_llm:
+        return OfflineEngine(flow, lessons, today)
+    from coach.context.models import model_info
+    from coach.context.tokens import TokenCounter
+    from coach.engines.llm import LLMConfig, LLMEngine
+    from coach.engines.prompting import Prompts
+
+    config = LLMConfig(
+        model=model_info(settings.model, settings.model_overrides),
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        base_url=settings.base_url,
+        timeout=settings.timeout,
+    )
+    return LLMEngine(
+        flow=flow,
+        lessons=lessons,
+        today=today,
+        config=config,
+        prompts=Prompts(settings.prompts() / "llm"),
+        counter_factory=lambda info: TokenCounter(info.encoding, exact_for_model=info.known),
     )

@@ -46,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     lessons_help = "also teach from the lessons in DIR (repeatable)"
     parser.add_argument("--lessons", action="append", type=Path, metavar="DIR", help=lessons_help)
     parser.add_argument("--lang", choices=["en", "ru"], help="language to start in")
+    parser.add_argument("--model", help="the model to coach with (default: gpt-4o-mini)")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="an OpenAI-compatible server, e.g. http://localhost:11434/v1",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="use the offline guided engine even with a key"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.add_parser("list", help="list saved conversations, most recent first")
     export = commands.add_parser("export", help="export a conversation as Markdown or JSON")
@@ -55,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     lessons = commands.add_parser("lessons", help="list the lessons the coach teaches from")
     lessons.add_argument("--lessons", dest="sub_lessons", action="append", type=Path, metavar="DIR")
     lessons.add_argument("--check", type=Path, metavar="DIR", help="validate a lesson folder")
+    commands.add_parser("config", help="show the resolved settings and where each came from")
+    tokens = commands.add_parser("tokens", help="count tokens in text files or chat JSON")
+    tokens.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    tokens.add_argument("--model", dest="tokens_model", help="count for this model's tokenizer")
     return parser
 
 
@@ -171,11 +184,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         lesson_dirs = [*(args.lessons or []), *(getattr(args, "sub_lessons", None) or [])]
-        settings = resolve_settings(lesson_dirs=lesson_dirs, language=args.lang)
+        settings = resolve_settings(
+            lesson_dirs=lesson_dirs,
+            language=args.lang,
+            model=getattr(args, "tokens_model", None) or args.model,
+            base_url=args.base_url,
+            offline=args.offline,
+        )
         if args.command == "lessons":
             return _cmd_lessons(settings, args.check)
         if args.command == "list":
             return _cmd_list(settings)
+        if args.command == "config":
+            from coach.cli_model import show_config
+
+            return show_config(settings, sys.stdout)
+        if args.command == "tokens":
+            from coach.cli_model import count_tokens
+
+            return count_tokens(settings, args.files, sys.stdout, sys.stderr)
         if args.command == "export":
             return _cmd_export(settings, args.id, args.format, args.output)
         return _run_app(settings, args.resume)

@@ -27,6 +27,8 @@ class Shown:
     role: Role
     content: str
     id: int | None = None
+    status: str = "complete"
+    """complete, or for a reply that did not finish: cancelled (Esc) or error."""
 
 
 def make_title(state: CoachState, flow: Flow) -> str:
@@ -80,7 +82,9 @@ class Session:
     def resume(cls, ctx: Context, conversation_id: str) -> Session:
         """A saved conversation, exactly as it was: messages, state, phase, plan, draft."""
         info = ctx.store.conversation(conversation_id)
-        shown = [Shown(m.role, m.content, m.id) for m in ctx.store.messages(conversation_id)]
+        shown = [
+            Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)
+        ]
         return cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
 
     def _ensure_saved(self) -> str:
@@ -100,11 +104,40 @@ class Session:
         self.draft = ""
         return shown
 
+    def _last_user(self) -> int | None:
+        return next(
+            (i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"),
+            None,
+        )
+
     async def events(self, text: str) -> AsyncIterator[EngineEvent]:
-        """The engine's events for a message already recorded with ``record_user``."""
-        history = [ChatMessage(m.role, m.content) for m in self.messages[:-1]]
+        """The engine's events for the last user message, already recorded.
+
+        The history is every complete message before it: a reply cut short by Esc or an
+        error stays on screen and on disk, but the model never sees it as said.
+        """
+        last = self._last_user()
+        earlier = self.messages[:last] if last is not None else self.messages
+        history = [ChatMessage(m.role, m.content) for m in earlier if m.status == "complete"]
         async for event in self.ctx.engine.stream(self.state, history, text):
             yield event
+
+    def retry_text(self) -> str | None:
+        """The last user message, if no complete reply followed it; else None."""
+        last = self._last_user()
+        if last is None:
+            return None
+        if any(m.status == "complete" for m in self.messages[last + 1 :]):
+            return None
+        return self.messages[last].content
+
+    def record_unfinished(self, text: str, status: str) -> Shown:
+        """Keep a reply that did not finish, marked, without touching the state. Blocking I/O."""
+        assert self.conversation_id is not None, "record_user comes first"
+        shown = Shown("assistant", text, status=status)
+        shown.id = self.ctx.store.add_message(self.conversation_id, "assistant", text, status)
+        self.messages.append(shown)
+        return shown
 
     def record_reply(self, reply: Reply) -> Shown:
         """Commit the reply and the new state in one transaction. Blocking I/O."""

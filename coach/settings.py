@@ -15,8 +15,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from coach.context.models import DEFAULT_MODEL, ModelOverride
 from coach.domain.text import Language
 
 APP_NAME = "coach"
@@ -24,10 +25,23 @@ ENV_DATA_DIR = "COACH_DATA_DIR"
 ENV_CONFIG = "COACH_CONFIG"
 ENV_LESSONS = "COACH_LESSONS"
 ENV_FLOW_DIR = "COACH_FLOW_DIR"
+ENV_API_KEY = "OPENAI_API_KEY"
+ENV_BASE_URL = "OPENAI_BASE_URL"
+DEFAULT_TIMEOUT = 60.0
 
 
 class SettingsError(ValueError):
     """A configuration problem, worded for the user in one line."""
+
+
+class ModelLimits(BaseModel):
+    """A ``[models."name"]`` table: limits for a model the built-in table gets wrong or lacks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    context_window: int | None = Field(default=None, gt=0)
+    max_output: int | None = Field(default=None, gt=0)
+    encoding: str | None = None
 
 
 class ConfigFile(BaseModel):
@@ -46,6 +60,21 @@ class ConfigFile(BaseModel):
 
     flow_dir: Path | None = None
     """A folder with flow.yaml, messages.yaml and keywords.yaml that replaces the shipped flow."""
+
+    api_key: SecretStr | None = None
+    """The API key, if not in OPENAI_API_KEY. Keep the file private (chmod 600)."""
+
+    base_url: str | None = None
+    """An OpenAI-compatible server, such as http://localhost:11434/v1 for Ollama."""
+
+    model: str | None = None
+    """The model name the server knows (default: gpt-4o-mini)."""
+
+    timeout: float | None = Field(default=None, gt=0)
+    """Seconds to wait for the model server before giving up (default: 60)."""
+
+    models: dict[str, ModelLimits] = {}
+    """Per-model context window, output limit and tokenizer encoding."""
 
 
 class Settings(BaseModel):
@@ -67,6 +96,23 @@ class Settings(BaseModel):
 
     flow_dir: Path | None = None
     """A replacement flow folder, or None for the shipped one."""
+
+    api_key: SecretStr | None = None
+    """Shown only masked; SecretStr keeps it out of reprs and logs."""
+
+    base_url: str | None = None
+    model: str = DEFAULT_MODEL
+    offline: bool = False
+    """Forced by --offline; the offline engine also runs when there is no key and no URL."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    model_overrides: dict[str, ModelOverride] = {}
+    sources: dict[str, str] = {}
+    """Where each setting came from ("--model", "OPENAI_API_KEY", "config.toml", "default")."""
+
+    @property
+    def use_llm(self) -> bool:
+        return not self.offline and (self.api_key is not None or self.base_url is not None)
 
     def prompts(self) -> Traversable:
         """The shipped prompts folder inside the installed package."""
@@ -109,10 +155,25 @@ def _expand(path: Path, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def _pick(
+    sources: dict[str, str], key: str, *candidates: tuple[str, object | None]
+) -> object | None:
+    """The first candidate that is set, remembering where it came from."""
+    for origin, value in candidates:
+        if value is not None and value != "":
+            sources[key] = origin
+            return value
+    sources[key] = "default"
+    return None
+
+
 def resolve_settings(
     environ: Mapping[str, str] | None = None,
     lesson_dirs: Sequence[Path] = (),
     language: Language | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    offline: bool = False,
 ) -> Settings:
     """Combine flags, environment and config file into Settings."""
     env = os.environ if environ is None else environ
@@ -130,7 +191,31 @@ def resolve_settings(
     env_lessons = [Path(p).expanduser() for p in env.get(ENV_LESSONS, "").split(os.pathsep) if p]
     dirs = [_expand(p, base) for p in config.lessons] + env_lessons + list(lesson_dirs)
     flow_dir = Path(env[ENV_FLOW_DIR]) if env.get(ENV_FLOW_DIR) else config.flow_dir
+    sources: dict[str, str] = {}
+    file_key = config.api_key.get_secret_value() if config.api_key else None
+    key = _pick(sources, "api_key", (ENV_API_KEY, env.get(ENV_API_KEY)), ("config.toml", file_key))
+    url = _pick(
+        sources,
+        "base_url",
+        ("--base-url", base_url),
+        (ENV_BASE_URL, env.get(ENV_BASE_URL)),
+        ("config.toml", config.base_url),
+    )
+    chosen_model = _pick(sources, "model", ("--model", model), ("config.toml", config.model))
+    timeout = _pick(sources, "timeout", ("config.toml", config.timeout))
+    sources["offline"] = "--offline" if offline else "default"
+    overrides = {
+        name: ModelOverride(limits.context_window, limits.max_output, limits.encoding)
+        for name, limits in config.models.items()
+    }
     return Settings(
+        api_key=SecretStr(str(key)) if key else None,
+        base_url=str(url) if url else None,
+        model=str(chosen_model or DEFAULT_MODEL),
+        offline=offline,
+        timeout=float(str(timeout)) if timeout else DEFAULT_TIMEOUT,
+        model_overrides=overrides,
+        sources=sources,
         data_dir=data_dir,
         config_path=config_path,
         lesson_dirs=tuple(dirs),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,6 +41,14 @@ class Plan(_Model):
     created: date
 
 
+class CheckIn(_Model):
+    """How a promised first step went, recorded when the user comes back."""
+
+    day: date
+    kept: Literal["done", "partly", "not_yet"]
+    note: str
+
+
 class CoachState(_Model):
     """Everything the coach knows about one conversation."""
 
@@ -52,6 +61,7 @@ class CoachState(_Model):
     unsure_paths: list[str] = []
     chosen_path: str | None = None
     plan: Plan | None = None
+    check_ins: list[CheckIn] = []
 
     def answer_text(self, step_id: str) -> str | None:
         answer = self.answers.get(step_id)

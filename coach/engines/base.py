@@ -27,11 +27,26 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class ContextUse:
+    """How full the model's context window was for the last request of a turn."""
+
+    used: int
+    window: int
+    reserve: int
+    exact: bool
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, (self.used + self.reserve) / self.window) if self.window else 0.0
+
+
+@dataclass(frozen=True)
 class Reply:
     """The end of a turn: the whole reply and the new state to save."""
 
     text: str
     state: CoachState
+    context: ContextUse | None = None
 
 
 EngineEvent = Chunk | Reply
@@ -45,6 +60,10 @@ class Engine(Protocol):
     """
 
     name: str
+
+    async def warm_up(self) -> list[str]:
+        """Load what the first turn needs (client, tokenizer) off the UI; return notices."""
+        ...
 
     def opening(self, state: CoachState) -> Reply:
         """The coach's first message in a new conversation."""

@@ -44,12 +44,16 @@ class OfflineEngine:
 
     # --- the Engine interface -----------------------------------------------------------
 
+    async def warm_up(self) -> list[str]:
+        """Nothing to load: the flow and lessons are already in memory."""
+        return []
+
     def opening(self, state: CoachState) -> Reply:
         new = state.model_copy(deep=True)
         first = self._next_step(new, after=None)
         assert first is not None, "the flow validator guarantees steps"
         new.pending, new.phase = first.id, first.phase
-        return Reply(self._join(self._t("opening", new), self._ask(new, first)), new)
+        return Reply(self._join(self._t("opening", new), self.ask(new, first)), new)
 
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
@@ -66,18 +70,18 @@ class OfflineEngine:
             return self._command(s, raw)
         s.language = detect_language(raw, default=s.language) or s.language
         if s.pending is None:
-            return Reply(self._after_summary(s), s)
+            return Reply(self.after_summary(s), s)
         step = self.flow.step(s.pending)
         if not raw:
-            return Reply(self._join(self._t("reask_empty", s), self._ask(s, step)), s)
+            return Reply(self._join(self._t("reask_empty", s), self.ask(s, step)), s)
         skip_scope = step.kind == "text" and step.phase in _PHASES_WITHOUT_SCOPE_CHECK
         if not skip_scope and asks_out_of_scope(raw, self.flow.keywords):
             body = self._join(self._t("scope", s), self._t("back_to_question", s))
-            return Reply(self._join(body, self._ask(s, step)), s)
+            return Reply(self._join(body, self.ask(s, step)), s)
         try:
             answer = self._interpret(s, step, raw)
         except _Reask as reask:
-            return Reply(self._join(str(reask), self._ask(s, step)), s)
+            return Reply(self._join(str(reask), self.ask(s, step)), s)
         s.answers[step.id] = answer
         if step.kind == "path_choice":
             s.chosen_path = answer.value
@@ -91,7 +95,7 @@ class OfflineEngine:
             s.pending, s.phase = following.id, following.phase
             if following.kind == "path_choice":
                 parts.append(self._options(s))
-            parts.append(self._ask(s, following))
+            parts.append(self.ask(s, following))
         return Reply(self._join(*parts), s)
 
     # --- understanding answers ------------------------------------------------------------
@@ -185,7 +189,7 @@ class OfflineEngine:
         text = template.format_map({**{k: "" for k in _FIELDS}, **values})
         return text[:1].upper() + text[1:]
 
-    def _ask(self, s: CoachState, step: Step) -> str:
+    def ask(self, s: CoachState, step: Step) -> str:
         return self._fill(step.ask(s.language), s)
 
     def _options(self, s: CoachState) -> str:
@@ -219,7 +223,7 @@ class OfflineEngine:
         outro = self._t("plan_outro", s, date=format_date(s.plan.due, s.language))
         return [self._t("plan_intro", s), card, outro]
 
-    def _after_summary(self, s: CoachState) -> str:
+    def after_summary(self, s: CoachState) -> str:
         if s.plan is None:
             return self._t("help", s)
         step = escape_markdown(s.plan.first_step)
@@ -237,7 +241,7 @@ class OfflineEngine:
             head = self._t("help", s)
         else:
             head = self._t("unknown_command", s)
-        tail = self._ask(s, self.flow.step(s.pending)) if s.pending else self._after_summary(s)
+        tail = self.ask(s, self.flow.step(s.pending)) if s.pending else self.after_summary(s)
         return Reply(self._join(head, tail), s)
 
 

@@ -33,6 +33,7 @@ class CoachApp(App[None]):
         language: Language,
         resume_id: str | None = None,
         notices: Iterable[tuple[str, bool]] = (),
+        mode: str = "",
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -40,6 +41,11 @@ class CoachApp(App[None]):
         self.resume_id = resume_id
         self.notices = list(notices)
         self.offline = ctx.engine.name == "offline"
+        self.mode = mode
+        """What the top bar says about the engine when it is not offline (the model name)."""
+
+    def _chat(self, session: Session) -> ChatScreen:
+        return ChatScreen(session, self.offline, self.mode)
 
     def on_mount(self) -> None:
         for notice, is_warning in self.notices:
@@ -47,10 +53,23 @@ class CoachApp(App[None]):
                 self.notify(notice, severity="warning", markup=False, timeout=8)
             else:
                 self.notify(notice, severity="information", markup=False, timeout=8)
+        if not self.offline:
+            self.warm_up()
         if self.resume_id is None:
-            self.push_screen(ChatScreen(Session.new(self.ctx, self.language), self.offline))
+            self.push_screen(self._chat(Session.new(self.ctx, self.language)))
         else:
             self.open_conversation(self.resume_id, switch=False)
+
+    @work(group="warm-up")
+    async def warm_up(self) -> None:
+        """Load the model client and tokenizer after the first frame, not before it."""
+        try:
+            notices = await self.ctx.engine.warm_up()
+        except Exception as exc:  # the first turn will try again and report it there
+            self.notify(one_line(exc), severity="warning", markup=False)
+            return
+        for notice in notices:
+            self.notify(notice, severity="warning", markup=False, timeout=10)
 
     @property
     def chat(self) -> ChatScreen | None:
@@ -77,9 +96,9 @@ class CoachApp(App[None]):
         except Exception as exc:
             self.notify(one_line(exc), severity="error", markup=False)
             if not switch:
-                self.push_screen(ChatScreen(Session.new(self.ctx, self.language), self.offline))
+                self.push_screen(self._chat(Session.new(self.ctx, self.language)))
             return
-        await self._show(ChatScreen(session, self.offline), switch)
+        await self._show(self._chat(session), switch)
 
     async def _show(self, screen: ChatScreen, switch: bool) -> None:
         while switch and len(self.screen_stack) > 2:
@@ -92,7 +111,7 @@ class CoachApp(App[None]):
     async def action_new_conversation(self) -> None:
         await self._save_draft()
         language = self.chat.session.state.language if self.chat else self.language
-        await self._show(ChatScreen(Session.new(self.ctx, language), self.offline), switch=True)
+        await self._show(self._chat(Session.new(self.ctx, language)), switch=True)
 
     async def action_conversations(self) -> None:
         from coach.ui.screens.conversations import ConversationsScreen

@@ -10,4 +10,5 @@ from coach.ui.app import CoachApp
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
     """Build the app from resolved settings and a wired context (store, engine, content)."""
     notices = [(str(n), n.level == "warning") for n in ctx.lessons.notices]
-    return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices)
+    mode = "" if ctx.engine.name == "offline" else settings.model
+    return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices, mode=mode)

@@ -39,7 +39,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "delete": ("Delete", "Удалить"),
     "cancel": ("Cancel", "Отмена"),
     "deleted": ("Conversation deleted.", "Разговор удалён."),
-    "thinking": ("The coach is answering…", "Коуч отвечает…"),
+    "thinking": ("The coach is answering… (Esc stops)", "Коуч отвечает… (Esc — остановить)"),
+    "stopped": ("stopped", "остановлено"),
+    "unfinished": ("not finished", "не закончено"),
+    "nothing_to_retry": (
+        "Nothing to retry: the last reply is complete.",
+        "Повторять нечего: последний ответ получен полностью.",
+    ),
+    "retry_hint": ("ctrl+r retries", "ctrl+r — повторить"),
+    "context": ("Context", "Контекст"),
+    "context_line": (
+        "{used} of {window} tokens ({percent}%)",
+        "{used} из {window} токенов ({percent}%)",
+    ),
+    "estimate": ("estimated", "оценка"),
 }
 
 

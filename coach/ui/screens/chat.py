@@ -10,10 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker
 
-from coach.engines.base import Reply
+from coach.engines.base import Chunk, ContextUse, Reply
 from coach.session import Session, Shown
 from coach.store.db import StoreError
 from coach.ui.strings import t
@@ -37,13 +39,18 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "app.new_conversation", "New"),
         Binding("ctrl+o", "app.conversations", "Conversations"),
         Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("escape", "stop", "Stop reply", show=False),
+        Binding("ctrl+r", "retry", "Retry", show=False),
     ]
+    NOTES: ClassVar[dict[str, str]] = {"cancelled": "stopped", "error": "unfinished"}
 
-    def __init__(self, session: Session, offline: bool) -> None:
+    def __init__(self, session: Session, offline: bool, mode: str = "") -> None:
         super().__init__()
         self.session = session
         self.offline = offline
+        self.mode = mode
         self.busy = False
+        self.turn: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         lang = self.session.state.language
@@ -51,9 +58,12 @@ class ChatScreen(Screen[None]):
             yield Static("coach", id="app-name")
             if self.offline:
                 yield Static(t("offline_badge", lang), id="mode-badge")
+            elif self.mode:
+                yield Static(Content(self.mode), id="model-badge")
         with Horizontal(id="main"):
             with Vertical(id="chat-column"):
                 yield VerticalScroll(id="messages")
+                yield Static(id="status")
                 yield ChatInput(id="input", placeholder=t("placeholder", lang))
             yield SidePanel(self.session.ctx.flow, self.session.ctx.lessons, id="side")
         yield KeyBar()
@@ -88,12 +98,21 @@ class ChatScreen(Screen[None]):
         lang = self.session.state.language
         if message.role == "user":
             return UserMessage(message.content, t("you", lang))
-        return CoachMessage(message.content, t("coach", lang))
+        note = self.NOTES.get(message.status)
+        return CoachMessage(message.content, t("coach", lang), t(note, lang) if note else "")
 
-    async def _append(self, message: Shown) -> None:
+    async def _append(self, message: Shown) -> CoachMessage | UserMessage:
         messages = self.query_one("#messages", VerticalScroll)
-        await messages.mount(self._widget_for(message))
+        widget = self._widget_for(message)
+        await messages.mount(widget)
         messages.anchor()
+        return widget
+
+    def _set_status(self, text: str) -> None:
+        """The last failure, kept visible above the input until the next turn starts."""
+        status = self.query_one("#status", Static)
+        status.update(Content(text))
+        status.display = bool(text)
 
     @on(ChatInput.Submitted)
     def send(self, event: ChatInput.Submitted) -> None:
@@ -104,35 +123,105 @@ class ChatScreen(Screen[None]):
             return
         self.busy = True
         self.query_one(ChatInput).clear()
-        self.run_turn(event.text)
+        self.turn = self.run_turn(event.text)
+
+    def action_stop(self) -> None:
+        """Esc: stop the reply in flight; what arrived so far is kept, marked as stopped."""
+        if self.busy and self.turn is not None:
+            self.turn.cancel()
+
+    def action_retry(self) -> None:
+        """Send the last message again, when its reply failed or was stopped."""
+        lang = self.session.state.language
+        if self.busy:
+            self.notify(t("thinking", lang), markup=False)
+            return
+        text = self.session.retry_text()
+        if text is None:
+            self.notify(t("nothing_to_retry", lang), markup=False)
+            return
+        self.busy = True
+        self.turn = self.run_turn(text, retry=True)
 
     @work(exclusive=True, group="turn")
-    async def run_turn(self, text: str) -> None:
-        """Save the user's words first, then ask the engine, then save the reply and state."""
-        try:
-            shown = await asyncio.to_thread(self.session.record_user, text)
-        except StoreError as exc:
-            self.busy = False
-            chat_input = self.query_one(ChatInput)
-            if not chat_input.text:
-                chat_input.load_text(text)  # not saved, so give the words back
-            self.notify(one_line(exc), severity="error", markup=False, timeout=10)
-            return
-        await self._append(shown)
+    async def run_turn(self, text: str, retry: bool = False) -> None:
+        """Save the user's words first, then stream the engine's reply, then save it and state."""
+        self._set_status("")
+        if not retry:
+            try:
+                shown = await asyncio.to_thread(self.session.record_user, text)
+            except StoreError as exc:
+                self.busy = False
+                chat_input = self.query_one(ChatInput)
+                if not chat_input.text:
+                    chat_input.load_text(text)  # not saved, so give the words back
+                self._fail(exc)
+                return
+            await self._append(shown)
+        streaming: CoachMessage | None = None
         try:
             reply: Reply | None = None
             async for event in self.session.events(text):
-                if isinstance(event, Reply):  # streamed Chunks are not shown yet
+                if isinstance(event, Chunk):
+                    if streaming is None:
+                        streaming = await self._append_streaming()
+                    await streaming.write(event.text)
+                else:
                     reply = event
             if reply is not None:
-                saved = await asyncio.to_thread(self.session.record_reply, reply)
-                await self._append(saved)
-                await self.query_one(SidePanel).show(self.session.state)
-                self._apply_language()
+                await self._finish(reply, streaming)
+        except asyncio.CancelledError:
+            await self._keep_unfinished(streaming, "cancelled")
+            raise
         except Exception as exc:  # any failure becomes one line; the conversation stays
-            self.notify(one_line(exc), severity="error", markup=False, timeout=10)
+            await self._keep_unfinished(streaming, "error")
+            self._fail(exc)
         finally:
             self.busy = False
+            self.turn = None
+
+    async def _append_streaming(self) -> CoachMessage:
+        widget = CoachMessage("", t("coach", self.session.state.language))
+        messages = self.query_one("#messages", VerticalScroll)
+        await messages.mount(widget)
+        messages.anchor()
+        return widget
+
+    async def _finish(self, reply: Reply, streaming: CoachMessage | None) -> None:
+        saved = await asyncio.to_thread(self.session.record_reply, reply)
+        if streaming is None:
+            await self._append(saved)
+        else:
+            await streaming.finish(reply.text)
+        side = self.query_one(SidePanel)
+        await side.show(self.session.state)
+        if reply.context is not None:
+            self.show_context(reply.context)
+        self._apply_language()
+
+    def show_context(self, use: ContextUse) -> None:
+        self.query_one(SidePanel).show_context(use, self.session.state.language)
+
+    async def _keep_unfinished(self, streaming: CoachMessage | None, status: str) -> None:
+        """Keep what arrived of a reply that did not finish, on screen and on disk."""
+        if streaming is None:
+            return
+        await streaming.finish()
+        if not streaming.text.strip():
+            await streaming.remove()
+            return
+        streaming.mark(t(self.NOTES[status], self.session.state.language))
+        try:
+            await asyncio.to_thread(self.session.record_unfinished, streaming.text, status)
+        except Exception as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        line = one_line(exc)
+        if "ctrl+r" not in line and self.session.retry_text() is not None:
+            line = f"{line} · {t('retry_hint', self.session.state.language)}"
+        self._set_status(line)
+        self.notify(one_line(exc), severity="error", markup=False, timeout=10)
 
     def current_draft(self) -> str:
         return self.query_one(ChatInput).text

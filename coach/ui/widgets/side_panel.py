@@ -12,9 +12,11 @@ from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import format_amount, format_date, render_plan_card
 from coach.domain.state import Answer, CoachState
 from coach.domain.text import Language, clean_for_display
+from coach.engines.base import ContextUse
 from coach.ui.strings import t
 
 ANSWER_WIDTH = 60
+METER_WIDTH = 20
 
 
 def _shorten(text: str, width: int = ANSWER_WIDTH) -> str:
@@ -50,6 +52,27 @@ class SidePanel(VerticalScroll):
         yield Static(id="no-plan")
         yield Static(id="answers-title", classes="panel-title")
         yield Static(id="answers")
+        yield Static(id="context-title", classes="panel-title context")
+        yield Static(id="context", classes="context")
+
+    def on_mount(self) -> None:
+        for widget in self.query(".context"):
+            widget.display = False
+
+    def show_context(self, use: ContextUse, lang: Language) -> None:
+        """The context meter: how much of the model's window the last request filled."""
+        percent = round(use.fraction * 100)
+        filled = round(use.fraction * METER_WIDTH)
+        bar = "█" * filled + "░" * (METER_WIDTH - filled)
+        line = t("context_line", lang).format(
+            used=f"{use.used:,}", window=f"{use.window:,}", percent=percent
+        )
+        if not use.exact:
+            line += f" · {t('estimate', lang)}"
+        self.query_one("#context-title", Static).update(t("context", lang))
+        self.query_one("#context", Static).update(Content(f"{bar}\n{line}"))
+        for widget in self.query(".context"):
+            widget.display = True
 
     async def show(self, state: CoachState) -> None:
         """Redraw from the state; cheap enough to call after every turn."""

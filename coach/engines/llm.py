@@ -1,0 +1,258 @@
+"""The language-model engine: Chat Completions over the openai async client, streamed.
+
+The model talks; the code keeps the phase machine. Each turn packs the fixed rules, the state
+and next step, ranked lesson passages and recent turns under the window, streams the reply,
+applies the model's tool calls (validated, rejected ones explained back), and loops until the
+model answers in words. The plan card is rendered by the code, exactly as offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from coach.context.models import ModelInfo
+from coach.context.packing import ContextFull, Packed, Turn, pack
+from coach.context.retrieval import PassageIndex, query_for
+from coach.context.tokens import TokenCounter
+from coach.domain.flow import Flow
+from coach.domain.lessons import LessonLibrary
+from coach.domain.plan import render_plan_card
+from coach.domain.state import CoachState
+from coach.domain.text import detect_language
+from coach.engines.base import ChatMessage, Chunk, ContextUse, EngineEvent, Reply
+from coach.engines.errors import EngineError, describe
+from coach.engines.offline import OfflineEngine
+from coach.engines.prompting import Prompts
+from coach.engines.tools import Recorder
+
+MAX_ROUNDS = 4
+"""Model calls per turn: tool rounds are cheap, but a model looping on tools must stop."""
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """Where the model is and how patient to be with it. The key lives only here, in memory."""
+
+    model: ModelInfo
+    api_key: str | None
+    base_url: str | None
+    timeout: float = 60.0
+    max_retries: int = 2
+
+    def __repr__(self) -> str:  # never print the key, even in a debugger or a log
+        return f"LLMConfig(model={self.model.name!r}, base_url={self.base_url!r})"
+
+
+@dataclass
+class _Call:
+    id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+
+class LLMEngine:
+    """Coaches with a model behind the same interface, state and plan card as offline."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        *,
+        flow: Flow,
+        lessons: LessonLibrary,
+        today: Callable[[], date],
+        config: LLMConfig,
+        prompts: Prompts,
+        counter_factory: Callable[[ModelInfo], TokenCounter],
+    ) -> None:
+        self.flow = flow
+        self.lessons = lessons
+        self.today = today
+        self.config = config
+        self.prompts = prompts
+        self.offline = OfflineEngine(flow, lessons, today)
+        self.recorder = Recorder(flow, today)
+        self._counter_factory = counter_factory
+        self._lock = threading.Lock()
+        self._client: Any = None
+        self._tools: list[dict[str, Any]] = []
+        self._counter: TokenCounter | None = None
+        self._index: PassageIndex | None = None
+        self.tool_for = {
+            step.id: name for name, tool in self.recorder._tools.items() for step in tool.steps
+        }
+        self.tool_for["choose_path"] = "choose_path"
+
+    # --- preparing ------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Import openai, build the client, tools, token counter and passage index. Blocking."""
+        with self._lock:
+            if self._client is not None:
+                return
+            import openai
+
+            self._tools = self.recorder.definitions()
+            self._counter = self._counter_factory(self.config.model)
+            self._index = PassageIndex.of_library(self.lessons)
+            self._client = openai.AsyncOpenAI(
+                api_key=self.config.api_key or "not-needed",
+                base_url=self.config.base_url,
+                timeout=self.config.timeout,
+                max_retries=self.config.max_retries,
+            )
+
+    async def warm_up(self) -> list[str]:
+        """Prepare in a thread; a tokenizer that fell back to estimates is worth telling."""
+        await asyncio.to_thread(self.prepare)
+        return [self.counter.notice] if self.counter.notice else []
+
+    @property
+    def counter(self) -> TokenCounter:
+        self.prepare()
+        assert self._counter is not None
+        return self._counter
+
+    # --- the Engine interface -------------------------------------------------------------
+
+    def opening(self, state: CoachState) -> Reply:
+        """The same first message as offline: instant, and no request before the user speaks."""
+        return self.offline.opening(state)
+
+    def pack_turn(
+        self, s: CoachState, history: Sequence[ChatMessage], text: str, tail: list[dict[str, Any]]
+    ) -> Packed:
+        """The request for this round of the turn, under the window. Blocking (CPU)."""
+        self.prepare()
+        assert self._index is not None
+        step = self.flow.step(s.pending) if s.pending else None
+        query = query_for(
+            [
+                step.ask.en if step else None,
+                step.ask.ru if step else None,
+                step.label.en if step else None,
+                s.dream_job,
+                s.chosen_path and self.flow.path(s.chosen_path).title("en"),
+                text,
+            ]
+        )
+        system = [
+            self.prompts.system_text(s),
+            self.prompts.state_text(s, self.flow, self.today(), self.tool_for),
+        ]
+        return pack(
+            counter=self.counter,
+            model=self.config.model,
+            system=system,
+            history=[Turn(m.role, m.content) for m in history],
+            user_text=text,
+            passages=self._index.rank(query),
+            tail=tail,
+            tools=self._tools,
+            passages_intro=self.prompts.lessons,
+        )
+
+    async def stream(
+        self, state: CoachState, history: Sequence[ChatMessage], text: str
+    ) -> AsyncIterator[EngineEvent]:
+        if text.strip().startswith("/"):  # /lang and /help behave exactly as offline
+            yield self.offline.respond(state, text)
+            return
+        await self.warm_up()
+        s = state.model_copy(deep=True)
+        s.language = detect_language(text, default=s.language) or s.language
+        tail: list[dict[str, Any]] = []
+        parts: list[str] = []
+        plan_built = False
+        packed: Packed | None = None
+        for _ in range(MAX_ROUNDS):
+            try:
+                packed = await asyncio.to_thread(self.pack_turn, s, history, text, tail)
+            except ContextFull as exc:
+                raise EngineError(f"{str(exc).capitalize()}: shorten it and send again.") from None
+            calls: dict[int, _Call] = {}
+            started = False
+            round_text: list[str] = []
+            async for piece in self._request(packed, calls):
+                if not started and parts:
+                    yield Chunk("\n\n")
+                started = True
+                round_text.append(piece)
+                yield Chunk(piece)
+            if round_text:
+                parts.append("".join(round_text))
+            if not calls:
+                break
+            tail.append(self._assistant_message("".join(round_text), calls))
+            for call in calls.values():
+                outcome = self.recorder.apply(s, call.name, call.arguments, text)
+                plan_built = plan_built or outcome.plan_built
+                tail.append({"role": "tool", "tool_call_id": call.id, "content": outcome.message})
+        if not parts or plan_built:
+            extra = self._closing(s, plan_built)
+            yield Chunk(("\n\n" if parts else "") + extra)
+            parts.append(extra)
+        context = None
+        if packed is not None:
+            context = ContextUse(packed.used, packed.window, packed.reserve, self.counter.exact)
+        yield Reply("\n\n".join(parts), s, context)
+
+    def _closing(self, s: CoachState, plan_built: bool) -> str:
+        """What the code adds: the plan card, or the next question if the model said nothing."""
+        if plan_built:
+            return render_plan_card(s, self.flow, self.lessons)
+        if s.pending:
+            return self.offline.ask(s, self.flow.step(s.pending))
+        return self.offline.after_summary(s)
+
+    @staticmethod
+    def _assistant_message(text: str, calls: dict[int, _Call]) -> dict[str, Any]:
+        return {
+            "role": "assistant",
+            "content": text or None,
+            "tool_calls": [
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments},
+                }
+                for c in calls.values()
+            ],
+        }
+
+    async def _request(self, packed: Packed, calls: dict[int, _Call]) -> AsyncIterator[str]:
+        """Stream one completion: yield text pieces, collect tool calls into ``calls``."""
+        got_choice = False
+        try:
+            stream = await self._client.chat.completions.create(
+                model=self.config.model.name,
+                messages=packed.messages,
+                tools=self._tools,
+                stream=True,
+                max_completion_tokens=packed.reserve,
+            )
+            async with stream:
+                async for chunk in stream:
+                    if not chunk.choices:
+                        continue
+                    got_choice = True
+                    delta = chunk.choices[0].delta
+                    for tc in delta.tool_calls or ():
+                        call = calls.setdefault(tc.index, _Call())
+                        call.id = tc.id or call.id
+                        if tc.function is not None:
+                            call.name = tc.function.name or call.name
+                            call.arguments += tc.function.arguments or ""
+                    if delta.content:
+                        yield delta.content
+        except (asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception as exc:
+            raise describe(exc) from None
+        if not got_choice:
+            raise EngineError("The model sent an empty reply. Press ctrl+r to retry.")
