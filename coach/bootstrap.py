@@ -61,6 +61,7 @@ def build_engine(
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         base_url=settings.base_url,
         timeout=settings.timeout,
+        max_retries=settings.max_retries,
     )
     return LLMEngine(
         flow=flow,

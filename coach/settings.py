@@ -73,6 +73,9 @@ class ConfigFile(BaseModel):
     timeout: float | None = Field(default=None, gt=0)
     """Seconds to wait for the model server before giving up (default: 60)."""
 
+    max_retries: int | None = Field(default=None, ge=0, le=10)
+    """How often a failed request (429, 5xx, connection) is retried before asking you (default 2)."""
+
     models: dict[str, ModelLimits] = {}
     """Per-model context window, output limit and tokenizer encoding."""
 
@@ -106,6 +109,7 @@ class Settings(BaseModel):
     """Forced by --offline; the offline engine also runs when there is no key and no URL."""
 
     timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = 2
     model_overrides: dict[str, ModelOverride] = {}
     sources: dict[str, str] = {}
     """Where each setting came from ("--model", "OPENAI_API_KEY", "config.toml", "default")."""
@@ -214,6 +218,7 @@ def resolve_settings(
         model=str(chosen_model or DEFAULT_MODEL),
         offline=offline,
         timeout=float(str(timeout)) if timeout else DEFAULT_TIMEOUT,
+        max_retries=config.max_retries if config.max_retries is not None else 2,
         model_overrides=overrides,
         sources=sources,
         data_dir=data_dir,

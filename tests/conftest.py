@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from coach.bootstrap import build_context, load_content
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.session import Context
 from coach.settings import Settings, resolve_settings
+from tests.fake_openai import FakeOpenAI, running
 
 # A Saturday, so "Friday" is six days on and "tomorrow" is a Sunday.
 FIXED_NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
@@ -30,6 +32,9 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.delenv("COACH_LESSONS", raising=False)
     monkeypatch.delenv("COACH_FLOW_DIR", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken-cache"))
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
@@ -60,3 +65,25 @@ def flow(content: tuple[Flow, LessonLibrary]) -> Flow:
 @pytest.fixture(scope="session")
 def lessons(content: tuple[Flow, LessonLibrary]) -> LessonLibrary:
     return content[1]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    """A real Chat Completions server on 127.0.0.1 that plays queued Scripts."""
+    with running() as fake:
+        yield fake
+
+
+def llm_settings(base_url: str, **update: object) -> Settings:
+    """Settings for the LLM engine against ``base_url``: fast timeouts, no silent retries."""
+    base = resolve_settings(base_url=base_url)
+    if isinstance(update.get("api_key"), str):
+        update["api_key"] = SecretStr(str(update["api_key"]))
+    return base.model_copy(update={"timeout": 5.0, "max_retries": 0, **update})
+
+
+@pytest.fixture
+def llm_ctx(server: FakeOpenAI) -> Iterator[Context]:
+    context = build_context(llm_settings(server.base_url), now=fixed_now)
+    yield context
+    context.store.close()

@@ -86,7 +86,7 @@ class FakeOpenAI:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 server.requests.append(body)
-                server.headers.append(dict(self.headers.items()))
+                server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 server.times.append(time.monotonic())
                 script = server._next(body)
                 if not self.path.endswith("/chat/completions"):

@@ -65,6 +65,10 @@ class Engine(Protocol):
         """Load what the first turn needs (client, tokenizer) off the UI; return notices."""
         ...
 
+    async def aclose(self) -> None:
+        """Release connections; called when the app exits."""
+        ...
+
     def opening(self, state: CoachState) -> Reply:
         """The coach's first message in a new conversation."""
         ...

@@ -51,15 +51,21 @@ def _retry_after(headers: object) -> float | None:
     return None
 
 
-def describe(exc: BaseException) -> EngineError:
+CUT = "The connection was cut in the middle of the reply. Press ctrl+r to retry."
+
+
+def describe(exc: BaseException, mid_reply: bool = False) -> EngineError:
     """One line for any exception the openai client (or its HTTP layer) raises mid-turn.
 
+    ``mid_reply`` says part of the reply had arrived: a lost connection is then a cut stream.
     Nothing from the request is echoed back, so a key in a header can never reach the screen.
     """
     import openai
 
     if isinstance(exc, EngineError):
         return exc
+    if mid_reply and isinstance(exc, openai.APIConnectionError | ConnectionError):
+        return EngineError(CUT)
     if isinstance(exc, openai.APIStatusError):
         retry_after = _retry_after(exc.response.headers)
         body = exc.body if isinstance(exc.body, dict) else {}
@@ -76,7 +82,7 @@ def describe(exc: BaseException) -> EngineError:
         return EngineError("The model server sent a malformed reply. Press ctrl+r to retry.")
     name = type(exc).__name__
     if "Protocol" in name or "Read" in name or "Transport" in name or "Stream" in name:
-        return EngineError("The connection was cut in the middle of the reply. Press ctrl+r.")
+        return EngineError(CUT)
     if isinstance(exc, openai.APIError):
         return EngineError("The model server reported an error mid-reply. Press ctrl+r to retry.")
     return EngineError(f"The model request failed ({name}). Press ctrl+r to retry.")

@@ -112,6 +112,11 @@ class LLMEngine:
         await asyncio.to_thread(self.prepare)
         return [self.counter.notice] if self.counter.notice else []
 
+    async def aclose(self) -> None:
+        """Close the HTTP client's connections while the event loop still runs."""
+        if self._client is not None:
+            await self._client.close()
+
     @property
     def counter(self) -> TokenCounter:
         self.prepare()
@@ -253,6 +258,6 @@ class LLMEngine:
         except (asyncio.CancelledError, GeneratorExit):
             raise
         except Exception as exc:
-            raise describe(exc) from None
+            raise describe(exc, mid_reply=got_choice) from None
         if not got_choice:
             raise EngineError("The model sent an empty reply. Press ctrl+r to retry.")

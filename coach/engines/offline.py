@@ -48,6 +48,9 @@ class OfflineEngine:
         """Nothing to load: the flow and lessons are already in memory."""
         return []
 
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
     def opening(self, state: CoachState) -> Reply:
         new = state.model_copy(deep=True)
         first = self._next_step(new, after=None)

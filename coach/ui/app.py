@@ -134,6 +134,10 @@ class CoachApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, keeping any unsent text as the conversation's draft."""
         await self._save_draft()
+        try:
+            await self.ctx.engine.aclose()
+        except Exception:  # closing connections must never stop a quit
+            pass
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
