@@ -74,7 +74,7 @@ class ConfigFile(BaseModel):
     """Seconds to wait for the model server before giving up (default: 60)."""
 
     max_retries: int | None = Field(default=None, ge=0, le=10)
-    """How often a failed request (429, 5xx, connection) is retried before asking you (default 2)."""
+    """Retries of a failed request (429, 5xx, connection) before asking you (default 2)."""
 
     models: dict[str, ModelLimits] = {}
     """Per-model context window, output limit and tokenizer encoding."""

@@ -201,10 +201,14 @@ async def test_each_fault_becomes_one_clear_line_and_the_next_try_works(
     state = opening(engine)
     server.add(script)
     chunks: list[str] = []
-    with pytest.raises(EngineError) as caught:
+
+    async def consume() -> None:
         async for event in engine.stream(state, [], "I want to be a nurse"):
             if isinstance(event, Chunk):
                 chunks.append(event.text)
+
+    with pytest.raises(EngineError) as caught:
+        await consume()
     line = str(caught.value)
     assert message in line and "\n" not in line and SECRET not in line
     if script.fault in ("cut", "malformed"):

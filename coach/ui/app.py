@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -134,10 +135,8 @@ class CoachApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, keeping any unsent text as the conversation's draft."""
         await self._save_draft()
-        try:
+        with contextlib.suppress(Exception):  # closing connections must never stop a quit
             await self.ctx.engine.aclose()
-        except Exception:  # closing connections must never stop a quit
-            pass
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
