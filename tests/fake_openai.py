@@ -46,13 +46,13 @@ def text_chunks(text: str, size: int) -> list[str]:
 class FakeOpenAI:
     """Serves queued Scripts in order; records every request body it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.queue: deque[Script] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
         self.responder: Callable[[dict[str, Any]], Script] | None = None
-        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -198,3 +198,35 @@ def running() -> Iterator[FakeOpenAI]:
         yield server
     finally:
         server.stop()
+
+
+def main() -> None:
+    """Serve in the foreground, to try the app by hand against it:
+
+    python -m tests.fake_openai --port 8765 --script english --delay 0.03
+    coach --base-url http://127.0.0.1:8765/v1
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A loopback OpenAI-compatible test server.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--script", choices=["english", "none"], default="english")
+    parser.add_argument("--delay", type=float, default=0.03, help="seconds between chunks")
+    parser.add_argument("--fault", choices=sorted(FAULTS), help="answer the first request so")
+    args = parser.parse_args()
+    server = FakeOpenAI(port=args.port)
+    if args.fault:
+        server.add(Script(fault=args.fault, text="This reply breaks off", retry_after=5))
+    if args.script == "english":
+        from tests.llm_script import ENGLISH_LLM
+
+        for _, scripts in ENGLISH_LLM:
+            for script in scripts:
+                script.delay, script.chunk_chars = args.delay, 4
+                server.add(script)
+    print(f"serving on {server.base_url}", flush=True)
+    server._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

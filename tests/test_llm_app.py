@@ -158,3 +158,21 @@ async def test_offline_mode_has_no_context_meter(settings: Settings, ctx: Contex
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "I want to be a nurse")
         assert not app.screen.query_one("#context", Static).display
+
+
+async def test_the_wait_before_a_reply_says_so_and_esc_ends_it(
+    server: FakeOpenAI, llm_ctx: Context
+) -> None:
+    app = make_app(_settings(server), llm_ctx)
+    server.add(Script(text="Late.", delay=2.0))
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.screen.query_one(ChatInput)
+        box.insert("hello")
+        box.action_submit()
+        await _wait_for(pilot, lambda: "answering" in _status(pilot))
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _status(pilot) == "" and not chat(pilot).busy
+        assert len(app.screen.query(CoachMessage)) == 1  # nothing arrived, nothing kept
+        assert chat(pilot).session.retry_text() == "hello"

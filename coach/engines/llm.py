@@ -126,8 +126,11 @@ class LLMEngine:
     # --- the Engine interface -------------------------------------------------------------
 
     def opening(self, state: CoachState) -> Reply:
-        """The same first message as offline: instant, and no request before the user speaks."""
-        return self.offline.opening(state)
+        """From the flow, like offline: instant, and no request before the user speaks.
+
+        It says plainly that messages go to the model server, which offline never does.
+        """
+        return self.offline.opening(state, intro="opening_llm")
 
     def pack_turn(
         self, s: CoachState, history: Sequence[ChatMessage], text: str, tail: list[dict[str, Any]]

@@ -51,12 +51,13 @@ class OfflineEngine:
     async def aclose(self) -> None:
         """Nothing to release."""
 
-    def opening(self, state: CoachState) -> Reply:
+    def opening(self, state: CoachState, intro: str = "opening") -> Reply:
         new = state.model_copy(deep=True)
         first = self._next_step(new, after=None)
         assert first is not None, "the flow validator guarantees steps"
         new.pending, new.phase = first.id, first.phase
-        return Reply(self._join(self._t("opening", new), self.ask(new, first)), new)
+        key = intro if intro in self.flow.messages else "opening"
+        return Reply(self._join(self._t(key, new), self.ask(new, first)), new)
 
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str

@@ -39,8 +39,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "app.new_conversation", "New"),
         Binding("ctrl+o", "app.conversations", "Conversations"),
         Binding("ctrl+q", "app.quit", "Quit"),
-        Binding("escape", "stop", "Stop reply", show=False),
-        Binding("ctrl+r", "retry", "Retry", show=False),
+        Binding("escape", "stop", "Stop"),
+        Binding("ctrl+r", "retry", "Retry"),
     ]
     NOTES: ClassVar[dict[str, str]] = {"cancelled": "stopped", "error": "unfinished"}
 
@@ -108,10 +108,14 @@ class ChatScreen(Screen[None]):
         messages.anchor()
         return widget
 
-    def _set_status(self, text: str) -> None:
-        """The last failure, kept visible above the input until the next turn starts."""
+    def _set_status(self, text: str, error: bool = True) -> None:
+        """The line above the input: the last failure, or "answering…" before a reply starts.
+
+        Waiting shows too, because a retry after a 429 can take many seconds with no text.
+        """
         status = self.query_one("#status", Static)
         status.update(Content(text))
+        status.set_class(not error, "waiting")
         status.display = bool(text)
 
     @on(ChatInput.Submitted)
@@ -124,6 +128,10 @@ class ChatScreen(Screen[None]):
         self.busy = True
         self.query_one(ChatInput).clear()
         self.turn = self.run_turn(event.text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Stop and Retry only mean something with a model; offline replies are instant."""
+        return not (action in ("stop", "retry") and self.offline)
 
     def action_stop(self) -> None:
         """Esc: stop the reply in flight; what arrived so far is kept, marked as stopped."""
@@ -146,7 +154,8 @@ class ChatScreen(Screen[None]):
     @work(exclusive=True, group="turn")
     async def run_turn(self, text: str, retry: bool = False) -> None:
         """Save the user's words first, then stream the engine's reply, then save it and state."""
-        self._set_status("")
+        waiting = "" if self.offline else t("thinking", self.session.state.language)
+        self._set_status(waiting, error=False)
         if not retry:
             try:
                 shown = await asyncio.to_thread(self.session.record_user, text)
@@ -164,13 +173,16 @@ class ChatScreen(Screen[None]):
             async for event in self.session.events(text):
                 if isinstance(event, Chunk):
                     if streaming is None:
+                        self._set_status("")
                         streaming = await self._append_streaming()
                     await streaming.write(event.text)
                 else:
                     reply = event
             if reply is not None:
+                self._set_status("")
                 await self._finish(reply, streaming)
         except asyncio.CancelledError:
+            self._set_status("")
             await self._keep_unfinished(streaming, "cancelled")
             raise
         except Exception as exc:  # any failure becomes one line; the conversation stays
