@@ -18,6 +18,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/llm.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

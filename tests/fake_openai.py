@@ -51,6 +51,8 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
+        self.done: list[float] = []
+        """perf_counter() when each complete stream's last byte was sent."""
         self.responder: Callable[[dict[str, Any]], Script] | None = None
         self._server = _Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -187,6 +189,7 @@ class FakeOpenAI:
                 self._event(self._chunk({}, finish))
                 self._send("data: [DONE]\n\n")
                 self._send("")
+                server.done.append(time.perf_counter())
 
         return Handler
 

@@ -14,8 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 from coach.domain.lessons import Lesson, LessonLibrary
 
@@ -23,10 +22,14 @@ PASSAGE_WORDS = 120
 K1, B = 1.5, 0.75
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_STEMMERS = {
-    "en": snowballstemmer.stemmer("english"),
-    "ru": snowballstemmer.stemmer("russian"),
-}
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    """Loaded on first use: ranking starts after the first frame, the import need not."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(language)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Passage:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    stemmer = _STEMMERS["ru" if _CYRILLIC.search(word) else "en"]
+    stemmer = _stemmer("russian" if _CYRILLIC.search(word) else "english")
     return str(stemmer.stemWord(word))
 
 

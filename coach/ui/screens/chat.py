@@ -175,7 +175,7 @@ class ChatScreen(Screen[None]):
                     if streaming is None:
                         self._set_status("")
                         streaming = await self._append_streaming()
-                    await streaming.write(event.text)
+                    streaming.write(event.text)
                 else:
                     reply = event
             if reply is not None:
