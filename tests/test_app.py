@@ -117,9 +117,10 @@ async def test_a_failed_save_keeps_the_words_and_says_why(settings: Settings, ct
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one(ChatInput).text == "because I care"
-        messages = [n.message for n in app._notifications]
-        assert any(m.startswith("could not save to") for m in messages)
-        assert all("Traceback" not in m and "\n" not in m for m in messages)
+        status = app.screen.query_one("#status")
+        line = str(status.render())
+        assert status.display and line.startswith("could not save to")
+        assert "Traceback" not in line and "\n" not in line
         assert len(app.screen.query(UserMessage)) == 1
 
 

@@ -78,3 +78,25 @@ def test_conversations_screen(snap_compare, settings: Settings, ctx: Context) ->
         await pilot.pause()
 
     assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
+
+
+def test_llm_chat_with_a_failed_turn(snap_compare, server, llm_ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """With a language model: the model name top right (no offline badge), two streamed
+    replies that recorded the goal and the situation, then a 503: the user's message stays,
+    and a red line above the input says what happened and that ctrl+r retries. The side
+    panel shows the answers the tools recorded and the Context meter; Esc Stop and ^r Retry
+    are in the key bar."""
+    from tests.conftest import llm_settings
+    from tests.fake_openai import Script
+    from tests.llm_script import ENGLISH_LLM
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for user, scripts in ENGLISH_LLM[:2]:
+            server.add(*scripts)
+            await send(pilot, user)
+        server.add(Script(fault="503"))
+        await send(pilot, "Yes, I need a nursing degree")
+        await _steady(pilot)
+
+    app = make_app(llm_settings(server.base_url), llm_ctx)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -252,7 +252,10 @@ class Recorder:
             low, high = 0.0, float("inf")
         if not low <= number <= high:
             raise ValueError(f"{step.id} must be between {low:g} and {high:g}")
-        return Answer(text=user_text, number=number)
+        # The number itself as the words: the whole message would stand in for every fact
+        # recorded from it, and the side panel would show it beside each of them.
+        words = str(int(number)) if number == int(number) else str(number)
+        return Answer(text=words, number=number)
 
     def advance(self, s: CoachState) -> bool:
         """Move ``s`` to its next open step; build the plan when none is left. True if built."""

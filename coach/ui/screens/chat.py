@@ -229,11 +229,14 @@ class ChatScreen(Screen[None]):
             self._fail(exc)
 
     def _fail(self, exc: BaseException) -> None:
+        """Show a failure in the status line, where it stays until the next turn.
+
+        Not also as a toast: the same words twice, and the toast covered the side panel.
+        """
         line = one_line(exc)
         if "ctrl+r" not in line and self.session.retry_text() is not None:
             line = f"{line} · {t('retry_hint', self.session.state.language)}"
         self._set_status(line)
-        self.notify(one_line(exc), severity="error", markup=False, timeout=10)
 
     def current_draft(self) -> str:
         return self.query_one(ChatInput).text
