@@ -82,11 +82,11 @@ class CoachMessage(Markdown):
         await self._stream.write(clean_for_display(text))
 
     async def finish(self, text: str | None = None) -> None:
-        """Stop streaming and render the final text once, unless the stream already shows it.
+        """Stop streaming and render the final text once, whole.
 
-        Appends re-parse from the last block, so a completed stream normally matches a fresh
-        parse; re-rendering a long reply whole costs ~150 ms for nothing. Anything that
-        differs (pieces not yet flushed, a final text from the engine) is rendered whole.
+        Appends parse from the last block only; the final render guarantees what stays on
+        screen is exactly the reply parsed as one document (and shows the engine's final
+        text when it differs from what streamed).
         """
         self._flush_due = False
         self._pending = []
@@ -95,6 +95,4 @@ class CoachMessage(Markdown):
             self._stream = None
         if text is not None:
             self._parts = [text]
-        final = clean_for_display(self.text)
-        if self.source != final:
-            await self.update(final)
+        await self.update(clean_for_display(self.text))
