@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from coach.domain.crisis import load_crisis
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
 from coach.engines.base import Engine
+from coach.engines.care import Care
 from coach.engines.offline import OfflineEngine
 from coach.session import Context
 from coach.settings import Settings
@@ -36,7 +38,7 @@ def build_context(
     def today() -> date:
         return now().astimezone().date()
 
-    engine = build_engine(settings, flow, lessons, today)
+    engine = build_engine(settings, flow, lessons, today, load_care(settings))
     return Context(
         store=store or open_store(settings.data_dir, now),
         engine=engine,
@@ -45,12 +47,21 @@ def build_context(
     )
 
 
+def load_care(settings: Settings) -> Care:
+    """Crisis care for the user's country. Raises CrisisError on malformed safety data."""
+    return Care(load_crisis(settings.prompts() / "safety"), settings.country)
+
+
 def build_engine(
-    settings: Settings, flow: Flow, lessons: LessonLibrary, today: Callable[[], date]
+    settings: Settings,
+    flow: Flow,
+    lessons: LessonLibrary,
+    today: Callable[[], date],
+    care: Care | None = None,
 ) -> Engine:
     """The language-model engine when a key or a server is configured, else offline."""
     if not settings.use_llm:
-        return OfflineEngine(flow, lessons, today)
+        return OfflineEngine(flow, lessons, today, care)
     from coach.context.models import model_info
     from coach.context.tokens import TokenCounter
     from coach.engines.llm import LLMConfig, LLMEngine
@@ -62,6 +73,7 @@ def build_engine(
         base_url=settings.base_url,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
+        moderation=settings.moderation,
     )
     return LLMEngine(
         flow=flow,
@@ -70,4 +82,5 @@ def build_engine(
         config=config,
         prompts=Prompts(settings.prompts() / "llm"),
         counter_factory=lambda info: TokenCounter(info.encoding, exact_for_model=info.known),
+        care=care,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from coach import __version__
+from coach.domain.crisis import CrisisError
 from coach.domain.flow import FlowError
 from coach.domain.lessons import load_folder
 from coach.settings import Settings, SettingsError, resolve_settings
@@ -210,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except FlowError as exc:
         return _fail(f"the coaching flow is malformed:\n{exc}")
+    except CrisisError as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last guard: one line, never a traceback

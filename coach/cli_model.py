@@ -55,6 +55,8 @@ def show_config(settings: Settings, out: TextIO) -> int:
         ("max_output", f"{info.max_output:,} tokens", table),
         ("reply_reserve", f"{info.reply_reserve:,} tokens", "kept free for each reply"),
         ("tokenizer", tokenizer, ""),
+        ("moderation", "on" if settings.moderation else "off", "self-harm check by the server"),
+        ("country", settings.country or "not set", "crisis resources; config or locale"),
         ("language", settings.language, ""),
         ("data_dir", str(settings.data_dir), ""),
         ("config_file", str(settings.config_path), ""),

@@ -73,6 +73,12 @@ class ConfigFile(BaseModel):
     timeout: float | None = Field(default=None, gt=0)
     """Seconds to wait for the model server before giving up (default: 60)."""
 
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    """Two-letter country code for crisis resources (default: from the locale, like en_PH)."""
+
+    moderation: bool | None = None
+    """Check messages with the server's moderation endpoint too (default: on for OpenAI)."""
+
     max_retries: int | None = Field(default=None, ge=0, le=10)
     """Retries of a failed request (429, 5xx, connection) before asking you (default 2)."""
 
@@ -110,6 +116,9 @@ class Settings(BaseModel):
 
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = 2
+    country: str | None = None
+    """For crisis resources: from config.toml, else the locale's territory."""
+    moderation: bool = False
     model_overrides: dict[str, ModelOverride] = {}
     sources: dict[str, str] = {}
     """Where each setting came from ("--model", "OPENAI_API_KEY", "config.toml", "default")."""
@@ -135,6 +144,16 @@ def _locale_language(environ: Mapping[str, str]) -> Language:
             return "ru" if environ[key].lower().startswith("ru") else "en"
     current = locale.getlocale()[0] or ""
     return "ru" if current.lower().startswith("ru") else "en"
+
+
+def _locale_country(environ: Mapping[str, str]) -> str | None:
+    """The territory of a locale like en_PH.UTF-8 or ru_RU, if there is one."""
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(key, "")
+        if value:
+            territory = value.split(".")[0].split("@")[0].partition("_")[2]
+            return territory.upper() if len(territory) == 2 and territory.isalpha() else None
+    return None
 
 
 def _read_config(path: Path) -> ConfigFile:
@@ -219,6 +238,9 @@ def resolve_settings(
         offline=offline,
         timeout=float(str(timeout)) if timeout else DEFAULT_TIMEOUT,
         max_retries=config.max_retries if config.max_retries is not None else 2,
+        country=(config.country or "").upper() or _locale_country(env),
+        # OpenAI's own API has the moderation endpoint; other servers rarely do.
+        moderation=config.moderation if config.moderation is not None else not url,
         model_overrides=overrides,
         sources=sources,
         data_dir=data_dir,

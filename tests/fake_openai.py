@@ -54,6 +54,9 @@ class FakeOpenAI:
         self.done: list[float] = []
         """perf_counter() when each complete stream's last byte was sent."""
         self.responder: Callable[[dict[str, Any]], Script] | None = None
+        self.moderation: Callable[[str], bool] | None = None
+        """Flags self-harm for an input; None serves no moderation endpoint (404)."""
+        self.moderated: list[str] = []
         self._server = _Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -95,6 +98,9 @@ class FakeOpenAI:
                 server.requests.append(body)
                 server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 server.times.append(time.monotonic())
+                if self.path.endswith("/moderations"):
+                    self._moderate(body)
+                    return
                 script = server._next(body)
                 if not self.path.endswith("/chat/completions"):
                     self._error(404, "not_found", "no such route")
@@ -102,6 +108,30 @@ class FakeOpenAI:
                     self._fault(script)
                 else:
                     self._stream(body, script)
+
+            def _moderate(self, body: dict[str, Any]) -> None:
+                for log in (server.requests, server.headers, server.times):
+                    log.pop()  # kept apart, so the chat requests stay in order
+                text = str(body.get("input", ""))
+                server.moderated.append(text)
+                if server.moderation is None:
+                    self._error(404, "not_found", "no moderation here")
+                    return
+                flagged = server.moderation(text)
+                categories = {
+                    "self-harm": flagged,
+                    "self-harm/intent": flagged,
+                    "self-harm/instructions": False,
+                    "violence": False,
+                }
+                result = {"flagged": flagged, "categories": categories, "category_scores": {}}
+                payload = json.dumps({"id": "modr-test", "model": "test", "results": [result]})
+                raw = payload.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
 
             def _error(
                 self, status: int, code: str, message: str, headers: dict[str, str] | None = None

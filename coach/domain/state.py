@@ -62,6 +62,8 @@ class CoachState(_Model):
     chosen_path: str | None = None
     plan: Plan | None = None
     check_ins: list[CheckIn] = []
+    paused: bool = False
+    """Coaching paused for crisis care, until the user says they want to go on."""
 
     def answer_text(self, step_id: str) -> str | None:
         answer = self.answers.get(step_id)

@@ -25,11 +25,13 @@ from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
 from coach.domain.text import detect_language
 from coach.engines.base import ChatMessage, Chunk, ContextUse, EngineEvent, Reply
+from coach.engines.care import Care
 from coach.engines.errors import EngineError, describe
 from coach.engines.offline import OfflineEngine
 from coach.engines.prompting import Prompts
 from coach.engines.tools import Recorder
 
+MODERATION_TIMEOUT = 5.0
 MAX_ROUNDS = 4
 """Model calls per turn: tool rounds are cheap, but a model looping on tools must stop."""
 
@@ -43,6 +45,8 @@ class LLMConfig:
     base_url: str | None
     timeout: float = 60.0
     max_retries: int = 2
+    moderation: bool = False
+    """Also ask the server's moderation endpoint about self-harm before each turn."""
 
     def __repr__(self) -> str:  # never print the key, even in a debugger or a log
         return f"LLMConfig(model={self.model.name!r}, base_url={self.base_url!r})"
@@ -69,13 +73,16 @@ class LLMEngine:
         config: LLMConfig,
         prompts: Prompts,
         counter_factory: Callable[[ModelInfo], TokenCounter],
+        care: Care | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.config = config
         self.prompts = prompts
-        self.offline = OfflineEngine(flow, lessons, today)
+        self.offline = OfflineEngine(flow, lessons, today, care)
+        self.care = care
+        self._moderation = config.moderation
         self.recorder = Recorder(flow, today)
         self._counter_factory = counter_factory
         self._lock = threading.Lock()
@@ -168,10 +175,22 @@ class LLMEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
+        if self.care is not None:  # crisis care first, in code, whatever the model would say
+            cared = self.care.check(state, text, self.offline.resume_text)
+            if cared is not None:
+                yield cared
+                return
         if text.strip().startswith("/"):  # /lang and /help behave exactly as offline
             yield self.offline.respond(state, text)
             return
+        refusal = self.offline.scope_reply(state, text)
+        if refusal is not None:  # no investment, loan, tax or legal advice, guaranteed
+            yield refusal
+            return
         await self.warm_up()
+        if self.care is not None and await self._moderation_flags(text):
+            yield self.care.crisis_reply(state, text)
+            return
         s = state.model_copy(deep=True)
         s.language = detect_language(text, default=s.language) or s.language
         tail: list[dict[str, Any]] = []
@@ -232,6 +251,28 @@ class LLMEngine:
                 for c in calls.values()
             ],
         }
+
+    async def _moderation_flags(self, text: str) -> bool:
+        """The server's moderation verdict on self-harm, where the server offers one.
+
+        A second layer behind the keyword check, which always runs. A server without the
+        endpoint (most local ones), or any failure, turns it off for the session: a turn
+        must never fail because a safety extra is missing.
+        """
+        if not self._moderation:
+            return False
+        try:
+            result = await self._client.moderations.create(input=text, timeout=MODERATION_TIMEOUT)
+            verdict = result.results[0]
+            categories = verdict.categories
+            return bool(
+                getattr(categories, "self_harm", False)
+                or getattr(categories, "self_harm_intent", False)
+                or getattr(categories, "self_harm_instructions", False)
+            )
+        except Exception:
+            self._moderation = False
+            return False
 
     async def _request(self, packed: Packed, calls: dict[int, _Call]) -> AsyncIterator[str]:
         """Stream one completion: yield text pieces, collect tool calls into ``calls``."""

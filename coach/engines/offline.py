@@ -24,6 +24,7 @@ from coach.domain.understand import (
     parse_scale,
 )
 from coach.engines.base import ChatMessage, EngineEvent, Reply
+from coach.engines.care import Care
 
 _PHASES_WITHOUT_SCOPE_CHECK = ("goal",)
 
@@ -37,10 +38,17 @@ class OfflineEngine:
 
     name = "offline"
 
-    def __init__(self, flow: Flow, lessons: LessonLibrary, today: Callable[[], date]) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        lessons: LessonLibrary,
+        today: Callable[[], date],
+        care: Care | None = None,
+    ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
+        self.care = care
 
     # --- the Engine interface -----------------------------------------------------------
 
@@ -68,6 +76,10 @@ class OfflineEngine:
 
     def respond(self, state: CoachState, text: str) -> Reply:
         """Handle one user message. Pure: the given state is not changed."""
+        if self.care is not None:
+            cared = self.care.check(state, text, self.resume_text)
+            if cared is not None:
+                return cared
         s = state.model_copy(deep=True)
         raw = text.strip()
         if raw.startswith("/"):
@@ -78,10 +90,9 @@ class OfflineEngine:
         step = self.flow.step(s.pending)
         if not raw:
             return Reply(self._join(self._t("reask_empty", s), self.ask(s, step)), s)
-        skip_scope = step.kind == "text" and step.phase in _PHASES_WITHOUT_SCOPE_CHECK
-        if not skip_scope and asks_out_of_scope(raw, self.flow.keywords):
-            body = self._join(self._t("scope", s), self._t("back_to_question", s))
-            return Reply(self._join(body, self.ask(s, step)), s)
+        refusal = self.scope_reply(s, raw)
+        if refusal is not None:
+            return refusal
         try:
             answer = self._interpret(s, step, raw)
         except _Reask as reask:
@@ -101,6 +112,26 @@ class OfflineEngine:
                 parts.append(self._options(s))
             parts.append(self.ask(s, following))
         return Reply(self._join(*parts), s)
+
+    def scope_reply(self, state: CoachState, text: str) -> Reply | None:
+        """The refusal for investment, crypto, loan, tax or legal advice, or None.
+
+        Not checked while the user names a goal in their own words ("a tax accountant" is a
+        dream job, not a request for tax advice).
+        """
+        step = self.flow.step(state.pending) if state.pending else None
+        if step is not None and step.kind == "text" and step.phase in _PHASES_WITHOUT_SCOPE_CHECK:
+            return None
+        if not asks_out_of_scope(text, self.flow.keywords):
+            return None
+        s = state.model_copy(deep=True)
+        s.language = detect_language(text, default=s.language) or s.language
+        body = self._join(self._t("scope", s), self._t("back_to_question", s))
+        return Reply(self._join(body, self.resume_text(s)), s)
+
+    def resume_text(self, s: CoachState) -> str:
+        """The question the conversation stands at: asked again after a pause or a refusal."""
+        return self.ask(s, self.flow.step(s.pending)) if s.pending else self.after_summary(s)
 
     # --- understanding answers ------------------------------------------------------------
 

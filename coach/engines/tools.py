@@ -16,8 +16,9 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from coach.context.retrieval import terms
 from coach.domain import machine
-from coach.domain.flow import Flow, Step
+from coach.domain.flow import PHASES, Flow, Step
 from coach.domain.state import Answer, CheckIn, CoachState
 
 YES_NO = ("yes", "no", "unsure")
@@ -195,6 +196,7 @@ class Recorder:
             step = self.flow.step(args.question)
             self._check_applies(s, step)
             words = args.words.strip() or user_text
+            self._check_grounded(step.id, words, user_text)
             s.answers[step.id] = Answer(text=words, value=args.answer)
             return [step.id]
         if isinstance(args, CheckInArgs):
@@ -216,10 +218,29 @@ class Recorder:
         return recorded
 
     def _check_applies(self, s: CoachState, step: Step) -> None:
+        """The phase machine's rules: a step that applies, in this phase or an earlier one.
+
+        A later phase is refused, so text in a lesson (or anywhere) that talks the model into
+        "marking every question answered" cannot skip the conversation ahead.
+        """
         if not machine.applies(self.flow, s, step):
             raise ValueError(f"{step.id} does not apply to this user's answers")
+        if PHASES.index(step.phase) > PHASES.index(s.phase):
+            raise ValueError(
+                f"{step.id} belongs to a later phase ({step.phase}); ask about {s.pending} first"
+            )
+
+    @staticmethod
+    def _check_grounded(step_id: str, words: str, user_text: str) -> None:
+        """Words recorded as the user's must share a word with what the user just wrote."""
+        if not set(terms(words)) & set(terms(user_text)):
+            raise ValueError(
+                f"{step_id}: {words!r} is not in the user's message; record only what they said"
+            )
 
     def _choose(self, s: CoachState, path: str, user_text: str) -> list[str]:
+        if PHASES.index(s.phase) < PHASES.index("options"):
+            raise ValueError(f"paths are offered later; ask about {s.pending} first")
         if not s.candidate_paths:
             machine.offer_paths(self.flow, s)
         if path not in s.candidate_paths:
@@ -235,6 +256,7 @@ class Recorder:
             text = str(value).strip()
             if not text:
                 raise ValueError(f"{step.id} is empty")
+            self._check_grounded(step.id, text, user_text)
             return Answer(text=text)
         if kind in ("yesno", "choice"):
             return Answer(text=user_text, value=str(value))
