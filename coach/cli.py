@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     lessons = commands.add_parser("lessons", help="list the lessons the coach teaches from")
     lessons.add_argument("--lessons", dest="sub_lessons", action="append", type=Path, metavar="DIR")
     lessons.add_argument("--check", type=Path, metavar="DIR", help="validate a lesson folder")
+    delete = commands.add_parser("delete", help="delete a conversation, or all of them")
+    delete.add_argument("id", nargs="?", help="conversation id or its start")
+    delete.add_argument("--all", action="store_true", help="erase every conversation")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     commands.add_parser("config", help="show the resolved settings and where each came from")
     tokens = commands.add_parser("tokens", help="count tokens in text files or chat JSON")
     tokens.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -164,6 +168,41 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     return EXIT_OK
 
 
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; with no terminal to ask on, the answer is no."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "д", "да")
+    except EOFError:
+        return False
+
+
+def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bool) -> int:
+    from coach.store.db import open_store
+
+    if everything == (ident is not None):
+        return _fail("give a conversation id, or --all (not both)")
+    store = open_store(settings.data_dir)
+    if everything:
+        count = len(store.list_conversations())
+        question = f"Erase all {count} conversations, with their plans, for good?"
+        if not yes and not _confirm(question):
+            return _fail("nothing deleted (use --yes to delete without asking)")
+        store.delete_all()
+        print(f"Deleted {count} conversations.", file=sys.stderr)
+        return EXIT_OK
+    assert ident is not None
+    conversation_id = store.resolve(ident)
+    info = store.conversation(conversation_id)
+    title = info.title or "(no answers yet)"
+    if not yes and not _confirm(f"Delete {conversation_id} ({title}) for good?"):
+        return _fail("nothing deleted (use --yes to delete without asking)")
+    store.delete(conversation_id)
+    print(f"Deleted {conversation_id}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run_app(settings: Settings, resume: str | None) -> int:
     from coach.bootstrap import build_context
     from coach.ui.factory import build_app
@@ -196,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_lessons(settings, args.check)
         if args.command == "list":
             return _cmd_list(settings)
+        if args.command == "delete":
+            return _cmd_delete(settings, args.id, args.all, args.yes)
         if args.command == "config":
             from coach.cli_model import show_config
 

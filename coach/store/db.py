@@ -6,6 +6,7 @@ engine sees it and a crash can lose nothing already shown as sent.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -76,6 +77,8 @@ class Store:
         try:
             self._db.execute("PRAGMA busy_timeout = 5000")
             self._db.execute("PRAGMA foreign_keys = ON")
+            # Deleted text is overwritten with zeros, not left in free pages of the file.
+            self._db.execute("PRAGMA secure_delete = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
@@ -202,6 +205,31 @@ class Store:
         """Delete a conversation with its messages and state."""
         with self._transaction() as db:
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        self._flush_wal()
+
+    def delete_all(self) -> int:
+        """Erase every conversation, message and state; returns how many conversations.
+
+        Then the write-ahead log is emptied and the file rebuilt (VACUUM), so no copy of
+        the words survives in the WAL or in free pages.
+        """
+        with self._transaction() as db:
+            count = int(db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0])
+            for table in ("messages", "states", "conversations"):
+                db.execute(f"DELETE FROM {table}")
+        self._flush_wal()
+        with self._lock:
+            try:
+                self._db.execute("VACUUM")
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not compact {self.path}: {_describe(exc)}") from None
+        self._flush_wal()
+        return count
+
+    def _flush_wal(self) -> None:
+        """Copy the WAL into the database and empty it (best effort while others read)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- reads ----------------------------------------------------------------------------
 
