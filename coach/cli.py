@@ -17,6 +17,7 @@ from coach import __version__
 from coach.domain.crisis import CrisisError
 from coach.domain.flow import FlowError
 from coach.domain.lessons import load_folder
+from coach.domain.text import clean_for_display
 from coach.settings import Settings, SettingsError, resolve_settings
 from coach.store.db import StoreError
 
@@ -77,11 +78,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"coach: {message}", file=sys.stderr)
+    print(f"coach: {clean_for_display(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
 def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """Columns of text; cells are cleaned, as titles and ids can hold anything a user typed."""
+    rows = [[" ".join(clean_for_display(cell).split()) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
@@ -99,9 +102,10 @@ def _cmd_lessons(settings: Settings, check: Path | None) -> int:
             questions = (
                 f", {len(lesson.questions)} questions to consider" if lesson.questions else ""
             )
-            print(f"ok       {lesson.source}: {lesson.title} ({lesson.language}{questions})")
+            line = f"ok       {lesson.source}: {lesson.title} ({lesson.language}{questions})"
+            print(clean_for_display(line))
         for notice in notices:
-            print(f"error    {notice}")
+            print(clean_for_display(f"error    {notice}"))
         print(f"{len(lessons)} lessons ok, {len(notices)} with errors")
         return EXIT_ERROR if notices else EXIT_OK
     library = load_library(settings.lessons_folder(), settings.lesson_dirs)
@@ -119,7 +123,7 @@ def _cmd_lessons(settings: Settings, check: Path | None) -> int:
         )
     _table(rows, sys.stdout)
     for notice in library.notices:
-        print(f"coach: {notice}", file=sys.stderr)
+        print(f"coach: {clean_for_display(str(notice))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -164,7 +168,7 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
             handle.write(text)
     except OSError as exc:
         return _fail(f"cannot write {output}: {exc.strerror or exc}")
-    print(f"Exported {conversation_id} to {output}", file=sys.stderr)
+    print(clean_for_display(f"Exported {conversation_id} to {output}"), file=sys.stderr)
     return EXIT_OK
 
 

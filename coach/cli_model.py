@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from coach.context.models import model_info
 from coach.context.tokens import TokenCounter
+from coach.domain.text import clean_for_display
 from coach.settings import Settings
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -64,7 +65,7 @@ def show_config(settings: Settings, out: TextIO) -> int:
     width = max(len(name) for name, _, _ in rows)
     for name, value, origin in rows:
         suffix = f"  ({origin})" if origin else ""
-        print(f"{name.ljust(width)}  {value}{suffix}", file=out)
+        print(clean_for_display(f"{name.ljust(width)}  {value}{suffix}"), file=out)
     return EXIT_OK
 
 
@@ -92,7 +93,7 @@ def count_tokens(settings: Settings, files: Sequence[Path], out: TextIO, err: Te
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"coach: cannot read {path}: {reason}", file=err)
+            print(clean_for_display(f"coach: cannot read {path}: {reason}"), file=err)
             status = EXIT_ERROR
             continue
         messages = None
@@ -108,7 +109,7 @@ def count_tokens(settings: Settings, files: Sequence[Path], out: TextIO, err: Te
             n = counter.count(text)
             kind = "text"
         total += n
-        print(f"{n:>9,}  {path}  ({kind})", file=out)
+        print(clean_for_display(f"{n:>9,}  {path}  ({kind})"), file=out)
     if len(files) > 1:
         print(f"{total:>9,}  total ({settings.model}, {counter.encoding_name})", file=out)
     return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from coach.domain.flow import Flow
@@ -43,6 +44,9 @@ def to_markdown(
     return "\n".join(out).rstrip() + "\n"
 
 
+_RAW_CONTROLS = re.compile(r"[\x7f-\x9f]")
+
+
 def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachState) -> str:
     """Everything about the conversation, in a versioned format meant for re-import."""
     data: dict[str, Any] = {
@@ -68,4 +72,7 @@ def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachS
         ],
         "state": state.model_dump(mode="json"),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # JSON escapes C0 controls itself; DEL and C1 (such as U+009B, a CSI) it leaves raw, and
+    # a terminal reading the export on stdout would obey them. \uXXXX keeps full fidelity.
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coach.domain.text import clean_for_display
 from coach.session import Context
 from coach.settings import Settings
 from coach.ui.app import CoachApp
@@ -9,6 +10,6 @@ from coach.ui.app import CoachApp
 
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
     """Build the app from resolved settings and a wired context (store, engine, content)."""
-    notices = [(str(n), n.level == "warning") for n in ctx.lessons.notices]
+    notices = [(clean_for_display(str(n)), n.level == "warning") for n in ctx.lessons.notices]
     mode = "" if ctx.engine.name == "offline" else settings.model
     return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices, mode=mode)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
 
+from coach.domain.text import clean_for_display
 from coach.engines.base import Chunk, ContextUse, Reply
 from coach.session import Session, Shown
 from coach.store.db import StoreError
@@ -26,8 +27,8 @@ from coach.ui.widgets.side_panel import SidePanel
 
 
 def one_line(exc: BaseException) -> str:
-    """A failure as one line for the user; never a traceback."""
-    text = str(exc).strip().splitlines()
+    """A failure as one line for the user; never a traceback, never a control character."""
+    text = clean_for_display(str(exc)).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
@@ -114,7 +115,7 @@ class ChatScreen(Screen[None]):
         Waiting shows too, because a retry after a 429 can take many seconds with no text.
         """
         status = self.query_one("#status", Static)
-        status.update(Content(text))
+        status.update(Content(clean_for_display(text)))
         status.set_class(not error, "waiting")
         status.display = bool(text)
 
