@@ -18,6 +18,23 @@ from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
 from coach.store.db import Store
 
 TITLE_LIMIT = 60
+MESSAGE_LIMIT = 20_000
+"""Characters in one message: a long letter fits; a 1 MB paste by mistake does not."""
+
+
+def message_problem(text: str, language: Language) -> str | None:
+    """Why ``text`` cannot be sent as it is, in one line, or None if it can."""
+    if len(text) <= MESSAGE_LIMIT:
+        return None
+    if language == "ru":
+        return (
+            f"Сообщение слишком длинное ({len(text):,} символов, можно до {MESSAGE_LIMIT:,})."
+            " Сократите его: текст остался в поле ввода."
+        ).replace(",", "\u00a0")
+    return (
+        f"That message is too long ({len(text):,} characters; the limit is {MESSAGE_LIMIT:,})."
+        " Please shorten it: your text is still in the box."
+    )
 
 
 @dataclass
@@ -97,7 +114,11 @@ class Session:
         return self.conversation_id
 
     def record_user(self, text: str) -> Shown:
-        """Commit the user's message (creating the conversation if needed). Blocking I/O."""
+        """Commit the user's message (creating the conversation if needed). Blocking I/O.
+
+        NUL characters are dropped: they carry no meaning and cut text short in many tools.
+        """
+        text = text.replace("\x00", "")
         shown = Shown("user", text)
         shown.id = self.ctx.store.add_message(self._ensure_saved(), "user", text)
         self.messages.append(shown)

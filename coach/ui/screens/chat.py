@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from coach.domain.text import clean_for_display
 from coach.engines.base import Chunk, ContextUse, Reply
-from coach.session import Session, Shown
+from coach.session import Session, Shown, message_problem
 from coach.store.db import StoreError
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
@@ -126,9 +126,13 @@ class ChatScreen(Screen[None]):
             return
         if not event.text.strip():
             return
+        problem = message_problem(event.text, self.session.state.language)
+        if problem is not None:
+            self._set_status(problem)
+            return
         self.busy = True
         self.query_one(ChatInput).clear()
-        self.turn = self.run_turn(event.text)
+        self.turn = self.run_turn(event.text.replace("\x00", ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop and Retry only mean something with a model; offline replies are instant."""
