@@ -15,6 +15,7 @@ from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.state import CoachState
 from coach.engines.base import Reply
+from coach.engines.care import Care
 from coach.engines.llm import LLMEngine
 from coach.engines.offline import OfflineEngine
 from coach.settings import resolve_settings
@@ -25,14 +26,12 @@ PHRASES = yaml.safe_load((Path(__file__).parent / "crisis_phrases.yaml").read_te
 TODAY = date(2026, 11, 21)
 
 
-def care_for(country: str | None = None) -> CrisisCare:
-    settings = resolve_settings()
-    return load_care(settings).crisis if country is None else _care(country).crisis
+def _care(country: str | None) -> Care:
+    return load_care(resolve_settings().model_copy(update={"country": country}))
 
 
-def _care(country: str | None):  # type: ignore[no-untyped-def]
-    settings = resolve_settings().model_copy(update={"country": country})
-    return load_care(settings)
+def care_for() -> CrisisCare:
+    return _care(None).crisis
 
 
 def rates(care: CrisisCare, split: str, lang: str) -> tuple[float, float]:
@@ -209,3 +208,33 @@ async def test_with_a_model_scope_is_refused_in_code(
     reply = await last_reply(engine, state, "Should I put my savings into crypto?")
     assert "too fast" in reply.text.lower() and server.requests == []
     assert reply.state.pending == "monthly_saving"
+
+
+async def test_in_the_app_a_crisis_pauses_coaching_across_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.bootstrap import build_context
+    from coach.ui.widgets.messages import CoachMessage
+    from tests.conftest import fixed_now
+    from tests.pilot import SIZE, chat, make_app, send
+
+    monkeypatch.setenv("LANG", "en_PH.UTF-8")
+    settings = resolve_settings()
+    ctx = build_context(settings, now=fixed_now)
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "I want to be a nurse")
+        await send(pilot, "to be honest I want to end my life")
+        last = list(app.screen.query(CoachMessage))[-1]
+        assert "1553" in last.text and "911" in last.text and "findahelpline.com" in last.text
+        assert chat(pilot).session.state.paused
+        await pilot.press("ctrl+q")
+    cid = ctx.store.latest()
+    assert cid is not None and ctx.store.state(cid).paused
+    again = make_app(settings, ctx, resume_id=cid)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await send(pilot, "continue")
+        state = chat(pilot).session.state
+        assert not state.paused and state.pending == "why"
+    ctx.store.close()
