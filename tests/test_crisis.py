@@ -228,6 +228,7 @@ async def test_in_the_app_a_crisis_pauses_coaching_across_a_restart(
         last = list(app.screen.query(CoachMessage))[-1]
         assert "1553" in last.text and "911" in last.text and "findahelpline.com" in last.text
         assert chat(pilot).session.state.paused
+        assert "Coaching paused" in str(app.screen.query_one("#progress").render())
         await pilot.press("ctrl+q")
     cid = ctx.store.latest()
     assert cid is not None and ctx.store.state(cid).paused

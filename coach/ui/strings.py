@@ -48,6 +48,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "retry_hint": ("ctrl+r retries", "ctrl+r — повторить"),
     "context": ("Context", "Контекст"),
+    "paused": ("Coaching paused", "Коучинг на паузе"),
     "context_line": (
         "{used} of {window} tokens ({percent}%)",
         "{used} из {window} токенов ({percent}%)",

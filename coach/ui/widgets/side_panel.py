@@ -83,6 +83,8 @@ class SidePanel(VerticalScroll):
             done = index < current or state.phase == "summary"
             marker = "✓" if done else ("▶" if index == current else "·")
             lines.append(f" {marker} {self.flow.phase(phase_id).title(lang)}")
+        if state.paused:  # crisis care: say so where the progress is, in words
+            lines.insert(0, f" ⏸ {t('paused', lang)}")
         self.query_one("#progress-title", Static).update(t("progress", lang))
         self.query_one("#progress", Static).update(Content("\n".join(lines)))
         parts: list[Content] = []
