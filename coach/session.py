@@ -152,22 +152,50 @@ class Session:
             return None
         return self.messages[last].content
 
-    def record_unfinished(self, text: str, status: str) -> Shown:
+    def record_unfinished(self, text: str, status: str, partial: Shown | None = None) -> Shown:
         """Keep a reply that did not finish, marked, without touching the state. Blocking I/O."""
         assert self.conversation_id is not None, "record_user comes first"
+        if partial is not None and partial.id is not None:
+            self.ctx.store.update_message(partial.id, text, status)
+            partial.content, partial.status = text, status
+            return partial
         shown = Shown("assistant", text, status=status)
         shown.id = self.ctx.store.add_message(self.conversation_id, "assistant", text, status)
         self.messages.append(shown)
         return shown
 
-    def record_reply(self, reply: Reply) -> Shown:
-        """Commit the reply and the new state in one transaction. Blocking I/O."""
+    def save_partial(self, text: str, partial: Shown | None) -> Shown:
+        """Save a reply as it streams in (status partial), so a crash keeps what arrived.
+
+        The first call creates the row; later calls rewrite it. Blocking I/O.
+        """
+        assert self.conversation_id is not None, "record_user comes first"
+        if partial is None or partial.id is None:
+            partial = Shown("assistant", text, status="partial")
+            partial.id = self.ctx.store.add_message(
+                self.conversation_id, "assistant", text, "partial"
+            )
+            self.messages.append(partial)
+        else:
+            self.ctx.store.update_message(partial.id, text, "partial")
+            partial.content = text
+        return partial
+
+    def record_reply(self, reply: Reply, partial: Shown | None = None) -> Shown:
+        """Commit the reply and the new state in one transaction. Blocking I/O.
+
+        A reply saved while streaming (``partial``) becomes complete in the same row.
+        """
         assert self.conversation_id is not None, "record_user comes first"
         title = make_title(reply.state, self.ctx.flow)
-        shown = Shown("assistant", reply.text)
-        shown.id = self.ctx.store.save_turn(self.conversation_id, reply.text, reply.state, title)
+        shown = partial if partial is not None else Shown("assistant", reply.text)
+        shown.id = self.ctx.store.save_turn(
+            self.conversation_id, reply.text, reply.state, title, shown.id
+        )
+        shown.content, shown.status = reply.text, "complete"
         self.state = reply.state
-        self.messages.append(shown)
+        if partial is None:
+            self.messages.append(shown)
         return shown
 
     def save_draft(self, text: str) -> None:

@@ -52,6 +52,8 @@ class FakeOpenAI:
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
         self.done: list[float] = []
+        self.sent_chars = 0
+        """Reply characters written so far, over all streams."""
         """perf_counter() when each complete stream's last byte was sent."""
         self.responder: Callable[[dict[str, Any]], Script] | None = None
         self.moderation: Callable[[str], bool] | None = None
@@ -207,6 +209,7 @@ class FakeOpenAI:
                     if script.delay:
                         time.sleep(script.delay)
                     self._event(self._chunk({"content": piece}))
+                    server.sent_chars += len(piece)
                 for index, (name, args) in enumerate(script.tool_calls):
                     text = args if isinstance(args, str) else json.dumps(args)
                     half = len(text) // 2

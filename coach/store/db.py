@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -42,6 +42,12 @@ class ConversationInfo:
     language: str
     draft: str
     messages: int
+    due: date | None = None
+    """The plan's first-step date, if there is a plan."""
+
+    def step_due(self, today: date) -> bool:
+        """Whether the committed step's date has come: the coach will check in on it."""
+        return self.due is not None and self.due <= today
 
 
 @dataclass(frozen=True)
@@ -176,14 +182,43 @@ class Store:
             )
             return int(cursor.lastrowid or 0)
 
-    def save_turn(self, conversation_id: str, reply: str, state: CoachState, title: str) -> int:
-        """Commit the coach's reply and the new state together, so they never disagree."""
+    def update_message(self, message_id: int, content: str, status: str) -> None:
+        """Rewrite a reply still arriving (partial), or mark how it ended. One short write."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE messages SET content = ?, status = ? WHERE id = ?",
+                (content, status, message_id),
+            )
+
+    def save_turn(
+        self,
+        conversation_id: str,
+        reply: str,
+        state: CoachState,
+        title: str,
+        message_id: int | None = None,
+    ) -> int:
+        """Commit the coach's reply and the new state together, so they never disagree.
+
+        ``message_id`` is the row a streamed reply was being saved into; it becomes complete.
+        """
         now = self._now().isoformat()
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
-                " VALUES (?, 'assistant', ?, 'complete', ?)",
-                (conversation_id, reply, now),
+            if message_id is None:
+                cursor = db.execute(
+                    "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+                    " VALUES (?, 'assistant', ?, 'complete', ?)",
+                    (conversation_id, reply, now),
+                )
+                message_id = int(cursor.lastrowid or 0)
+            else:
+                db.execute(
+                    "UPDATE messages SET content = ?, status = 'complete' WHERE id = ?",
+                    (reply, message_id),
+                )
+            db.execute(
+                "UPDATE conversations SET due = ? WHERE id = ?",
+                (state.plan.due.isoformat() if state.plan else None, conversation_id),
             )
             db.execute(
                 "UPDATE states SET state = ?, updated_at = ? WHERE conversation_id = ?",
@@ -194,7 +229,7 @@ class Store:
                 " WHERE id = ?",
                 (now, state.phase, state.language, title, conversation_id),
             )
-            return int(cursor.lastrowid or 0)
+            return message_id
 
     def set_draft(self, conversation_id: str, draft: str) -> None:
         """Keep unsent input, so quitting mid-sentence loses nothing."""
@@ -244,6 +279,7 @@ class Store:
             language=row["language"],
             draft=row["draft"],
             messages=int(row["messages"]),
+            due=date.fromisoformat(row["due"]) if row["due"] else None,
         )
 
     _INFO_SQL = (

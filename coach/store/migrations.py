@@ -47,6 +47,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX conversations_by_activity ON conversations (updated_at DESC);
         """,
     ),
+    Migration(
+        2,
+        "the plan's due date on each conversation, for lists that mark steps due",
+        """
+        ALTER TABLE conversations ADD COLUMN due TEXT;
+        UPDATE conversations SET due = (
+            SELECT json_extract(states.state, '$.plan.due') FROM states
+            WHERE states.conversation_id = conversations.id
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -42,6 +42,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "thinking": ("The coach is answering… (Esc stops)", "Коуч отвечает… (Esc — остановить)"),
     "stopped": ("stopped", "остановлено"),
     "unfinished": ("not finished", "не закончено"),
+    "interrupted": ("interrupted", "прервано"),
     "nothing_to_retry": (
         "Nothing to retry: the last reply is complete.",
         "Повторять нечего: последний ответ получен полностью.",
@@ -49,6 +50,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "retry_hint": ("ctrl+r retries", "ctrl+r — повторить"),
     "context": ("Context", "Контекст"),
     "paused": ("Coaching paused", "Коучинг на паузе"),
+    "interrupted_hint": (
+        "The last reply was interrupted when coach closed. Press ctrl+r to ask again.",
+        "Последний ответ прервался, когда coach закрылся. Нажмите ctrl+r, чтобы спросить снова.",
+    ),
     "context_line": (
         "{used} of {window} tokens ({percent}%)",
         "{used} из {window} токенов ({percent}%)",

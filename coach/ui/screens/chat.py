@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,6 +33,10 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+SAVE_EVERY = 1.0
+"""Seconds between saves of a reply while it streams: a crash loses at most this much."""
+
+
 class ChatScreen(Screen[None]):
     """One coaching conversation."""
 
@@ -43,7 +48,11 @@ class ChatScreen(Screen[None]):
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+r", "retry", "Retry"),
     ]
-    NOTES: ClassVar[dict[str, str]] = {"cancelled": "stopped", "error": "unfinished"}
+    NOTES: ClassVar[dict[str, str]] = {
+        "cancelled": "stopped",
+        "error": "unfinished",
+        "partial": "interrupted",
+    }
 
     def __init__(self, session: Session, offline: bool, mode: str = "") -> None:
         super().__init__()
@@ -52,6 +61,8 @@ class ChatScreen(Screen[None]):
         self.mode = mode
         self.busy = False
         self.turn: Worker[None] | None = None
+        self._partial: Shown | None = None
+        """The saved row of the reply streaming now: rewritten at least once a second."""
 
     def compose(self) -> ComposeResult:
         lang = self.session.state.language
@@ -84,6 +95,9 @@ class ChatScreen(Screen[None]):
         self._apply_language()
         await self.query_one(SidePanel).show(self.session.state)
         self.query_one("#messages", VerticalScroll).anchor()
+        last = session.messages[-1] if session.messages else None
+        if not self.offline and last is not None and last.status == "partial":
+            self._set_status(t("interrupted_hint", session.state.language))
 
     def _apply_language(self) -> None:
         """Relabel the screen when the conversation's language changes."""
@@ -173,6 +187,8 @@ class ChatScreen(Screen[None]):
                 return
             await self._append(shown)
         streaming: CoachMessage | None = None
+        self._partial = None
+        saved_at = 0.0
         try:
             reply: Reply | None = None
             async for event in self.session.events(text):
@@ -181,6 +197,9 @@ class ChatScreen(Screen[None]):
                         self._set_status("")
                         streaming = await self._append_streaming()
                     streaming.write(event.text)
+                    if time.monotonic() - saved_at >= SAVE_EVERY:
+                        saved_at = time.monotonic()
+                        await self._save_partial(streaming.text)
                 else:
                     reply = event
             if reply is not None:
@@ -196,6 +215,14 @@ class ChatScreen(Screen[None]):
         finally:
             self.busy = False
             self.turn = None
+            self._partial = None
+
+    async def _save_partial(self, text: str) -> None:
+        """Write what has arrived so far; a failed write is reported, the stream goes on."""
+        try:
+            self._partial = await asyncio.to_thread(self.session.save_partial, text, self._partial)
+        except StoreError as exc:
+            self._fail(exc)
 
     async def _append_streaming(self) -> CoachMessage:
         widget = CoachMessage("", t("coach", self.session.state.language))
@@ -205,7 +232,7 @@ class ChatScreen(Screen[None]):
         return widget
 
     async def _finish(self, reply: Reply, streaming: CoachMessage | None) -> None:
-        saved = await asyncio.to_thread(self.session.record_reply, reply)
+        saved = await asyncio.to_thread(self.session.record_reply, reply, self._partial)
         if streaming is None:
             await self._append(saved)
         else:
@@ -224,12 +251,14 @@ class ChatScreen(Screen[None]):
         if streaming is None:
             return
         await streaming.finish()
-        if not streaming.text.strip():
+        if not streaming.text.strip() and self._partial is None:
             await streaming.remove()
             return
         streaming.mark(t(self.NOTES[status], self.session.state.language))
         try:
-            await asyncio.to_thread(self.session.record_unfinished, streaming.text, status)
+            await asyncio.to_thread(
+                self.session.record_unfinished, streaming.text, status, self._partial
+            )
         except Exception as exc:
             self._fail(exc)
 

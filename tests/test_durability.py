@@ -1,0 +1,90 @@
+"""Durability: a reply streamed to disk at least once a second survives kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual.widgets import Static
+
+from coach.session import Context
+from coach.ui.widgets.messages import CoachMessage, UserMessage
+from tests.conftest import llm_settings
+from tests.fake_openai import FakeOpenAI, Script
+from tests.pilot import SIZE, chat, make_app
+
+ROOT = Path(__file__).resolve().parents[1]
+RATE = 100  # characters a second: 5 every 50 ms
+
+
+def _rows(db: Path) -> list[tuple[str, str, str]]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return con.execute("SELECT role, content, status FROM messages ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
+async def test_kill_9_mid_reply_keeps_the_message_and_all_but_the_last_second(
+    server: FakeOpenAI, llm_ctx: Context, tmp_path: Path
+) -> None:
+    text = "".join(f"word{i:04} " for i in range(400))  # 4,000 characters, 40 s at RATE
+    server.add(Script(text=text, chunk_chars=5, delay=5 / RATE))
+    db = tmp_path / "data" / "coach.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.kill_target", server.base_url, "I want to be a nurse"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until the reply has been saved a few times
+            rows = _rows(db)
+            partial = [r for r in rows if r[0] == "assistant" and r[2] == "partial"]
+            if partial and len(partial[0][1]) >= 300:
+                break
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the reply was never saved while streaming"
+            time.sleep(0.05)
+        time.sleep(0.7)  # kill at some point between two saves
+        sent = server.sent_chars
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    rows = _rows(db)
+    assert rows[1] == ("user", "I want to be a nurse", "complete")
+    role, saved, status = rows[2]
+    assert (role, status) == ("assistant", "partial") and text.startswith(saved)
+    assert len(saved) >= sent - RATE * 1.5, (len(saved), sent)  # at most ~1 s lost
+
+    # The next start shows it, marked, and offers to ask again.
+    cid = llm_ctx.store.latest()
+    assert cid is not None
+    app = make_app(llm_settings(server.base_url), llm_ctx, resume_id=cid)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        last = list(app.screen.query(CoachMessage))[-1]
+        assert last.text == saved and last.border_subtitle == "interrupted"
+        status = app.screen.query_one("#status", Static)
+        assert status.display and "ctrl+r" in str(status.render())
+        assert len(app.screen.query(UserMessage)) == 1
+        server.add(Script(text="Let's pick up where we left off."))
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list(app.screen.query(CoachMessage))[-1].text == "Let's pick up where we left off."
+        assert chat(pilot).session.messages[-1].status == "complete"
