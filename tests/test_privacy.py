@@ -24,6 +24,17 @@ def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
+def _contents(root: Path) -> dict[Path, bytes]:
+    """Every file's bytes; SQLite may remove its -wal/-shm files while we look."""
+    found = {}
+    for path in _files(root):
+        try:
+            found[path] = path.read_bytes()
+        except FileNotFoundError:
+            continue
+    return found
+
+
 async def test_a_whole_session_writes_the_key_nowhere_and_keeps_files_private(
     server: FakeOpenAI,
     tmp_path: Path,
@@ -52,10 +63,10 @@ async def test_a_whole_session_writes_the_key_nowhere_and_keeps_files_private(
     assert main(["list"]) == 0
     printed = capsys.readouterr()
 
-    written = _files(tmp_path / "data") + _files(exports)
+    written = {**_contents(tmp_path / "data"), **_contents(exports)}
     assert len(written) >= 3
-    for path in written:
-        assert KEY.encode() not in path.read_bytes(), path
+    for path, data in written.items():
+        assert KEY.encode() not in data, path
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
     assert KEY not in printed.out and KEY not in printed.err
@@ -71,13 +82,13 @@ async def test_delete_all_erases_every_word_from_the_files(
         await _turn(session, f"I want to be a {WORD}")
         session.save_draft(f"a draft about {WORD}")
     ctx.store.close()
-    assert any(WORD.encode() in p.read_bytes() for p in _files(tmp_path / "data"))
+    assert any(WORD.encode() in data for data in _contents(tmp_path / "data").values())
 
     assert main(["delete", "--all"]) == 1  # no terminal to ask on: nothing is deleted
     assert main(["delete", "--all", "--yes"]) == 0
     assert "Deleted 3 conversations." in capsys.readouterr().err
-    for path in _files(tmp_path / "data"):
-        assert WORD.encode() not in path.read_bytes(), path
+    for path, data in _contents(tmp_path / "data").items():
+        assert WORD.encode() not in data, path
     assert main(["list"]) == 0
     assert "No saved conversations" in capsys.readouterr().out
 
@@ -98,5 +109,5 @@ async def test_delete_one_conversation_by_id(
     ctx = build_context(resolve_settings(), now=fixed_now)
     assert [c.id for c in ctx.store.list_conversations()] == [keep.conversation_id]
     ctx.store.close()
-    for path in _files(tmp_path / "data"):
-        assert WORD.encode() not in path.read_bytes(), path
+    for path, data in _contents(tmp_path / "data").items():
+        assert WORD.encode() not in data, path
