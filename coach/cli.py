@@ -19,7 +19,7 @@ from coach.domain.flow import FlowError
 from coach.domain.lessons import load_folder
 from coach.domain.text import clean_for_display
 from coach.settings import Settings, SettingsError, resolve_settings
-from coach.store.db import StoreError
+from coach.store.db import Store, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -128,9 +128,7 @@ def _cmd_lessons(settings: Settings, check: Path | None) -> int:
 
 
 def _cmd_list(settings: Settings) -> int:
-    from coach.store.db import open_store
-
-    store = open_store(settings.data_dir)
+    store = _open_store(settings)
     conversations = store.list_conversations()
     if not conversations:
         print("No saved conversations yet. Run `coach` to start one.")
@@ -145,10 +143,9 @@ def _cmd_list(settings: Settings) -> int:
 
 def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | None) -> int:
     from coach.bootstrap import load_content
-    from coach.store.db import open_store
     from coach.store.export import to_json, to_markdown
 
-    store = open_store(settings.data_dir)
+    store = _open_store(settings)
     conversation_id = store.resolve(ident) if ident else store.latest()
     if conversation_id is None:
         return _fail("no saved conversations to export")
@@ -172,6 +169,16 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     return EXIT_OK
 
 
+def _open_store(settings: Settings) -> Store:
+    """The store, telling the user on stderr if a damaged database was moved aside."""
+    from coach.store.db import open_store
+
+    store = open_store(settings.data_dir)
+    if store.notice:
+        print(f"coach: {clean_for_display(store.notice)}", file=sys.stderr)
+    return store
+
+
 def _confirm(question: str) -> bool:
     """Ask on the terminal; with no terminal to ask on, the answer is no."""
     if not sys.stdin.isatty():
@@ -183,11 +190,10 @@ def _confirm(question: str) -> bool:
 
 
 def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bool) -> int:
-    from coach.store.db import open_store
 
     if everything == (ident is not None):
         return _fail("give a conversation id, or --all (not both)")
-    store = open_store(settings.data_dir)
+    store = _open_store(settings)
     if everything:
         count = len(store.list_conversations())
         question = f"Erase all {count} conversations, with their plans, for good?"

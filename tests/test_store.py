@@ -102,3 +102,107 @@ def test_a_write_to_a_read_only_database_is_a_store_error(tmp_path: Path) -> Non
     store._db.execute("PRAGMA query_only = ON")  # the engine refuses writes, like a full disk
     with pytest.raises(StoreError, match="could not save"):
         store.add_message(cid, "user", "hello")
+
+
+def test_a_damaged_database_is_moved_aside_and_a_new_one_started(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    garbage = b"this is not a database at all, just some text" * 100
+    path.write_bytes(garbage)
+    store = open_store(tmp_path)
+    assert store.notice is not None and "moved to" in store.notice and "\n" not in store.notice
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith(f"{DB_NAME}.damaged-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == garbage  # kept, byte for byte
+    assert str(aside[0]) in store.notice
+    cid = store.create_conversation(CoachState(), "offline")
+    assert store.list_conversations()[0].id == cid  # the new database works
+
+
+def test_a_corrupted_sqlite_file_is_caught_by_the_integrity_check(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    cid = store.create_conversation(CoachState(), "offline")
+    for i in range(300):
+        store.add_message(cid, "user", f"message {i} " + "x" * 200)
+    store.close()
+    path = tmp_path / DB_NAME
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, 4096 * 3 + 2000):  # scribble over a b-tree page
+        data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+    again = open_store(tmp_path)
+    assert again.notice is not None and "damaged" in again.notice
+    assert again.list_conversations() == []
+
+
+def _database_at(version: int, path: Path) -> sqlite3.Connection:
+    """A database built by the migrations up to ``version`` only, as an older coach left it."""
+    from coach.store.migrations import MIGRATIONS
+
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS:
+        if migration.version <= version:
+            for statement in migration.sql.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+    db.execute(f"PRAGMA user_version = {version}")
+    return db
+
+
+@pytest.mark.parametrize("version", range(1, LATEST_VERSION))
+def test_every_past_schema_migrates_with_its_data(tmp_path: Path, version: int) -> None:
+    from datetime import date
+
+    from coach.domain.state import Plan
+
+    path = tmp_path / DB_NAME
+    db = _database_at(version, path)
+    plan = Plan(
+        path="tuition",
+        first_step="call the school",
+        due=date(2026, 11, 27),
+        obstacle="tired",
+        if_then="if tired, then mornings",
+        confidence=8,
+        created=date(2026, 11, 21),
+    )
+    state = CoachState(phase="summary", plan=plan, answers={"dream_job": Answer(text="nurse")})
+    now = "2026-11-21T09:30:00+00:00"
+    db.execute(
+        "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase, language)"
+        " VALUES ('c1', 'nurse', ?, ?, 'offline', 'summary', 'en')",
+        (now, now),
+    )
+    db.execute(
+        "INSERT INTO conversations (id, title, created_at, updated_at, engine)"
+        " VALUES ('c2', '', ?, ?, 'offline')",
+        (now, now),
+    )
+    db.execute("INSERT INTO states VALUES ('c1', ?, ?)", (state.model_dump_json(), now))
+    db.execute("INSERT INTO states VALUES ('c2', ?, ?)", (CoachState().model_dump_json(), now))
+    for i in range(3):
+        db.execute(
+            "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+            " VALUES ('c1', 'user', ?, 'complete', ?)",
+            (f"message {i}", now),
+        )
+    db.close()
+
+    store = Store(path)
+    assert store.schema_version == LATEST_VERSION
+    assert [m.content for m in store.messages("c1")] == ["message 0", "message 1", "message 2"]
+    assert store.state("c1") == state
+    info = {c.id: c for c in store.list_conversations()}
+    assert info["c1"].due == date(2026, 11, 27) and info["c2"].due is None
+    assert info["c1"].step_due(date(2026, 11, 27)) and not info["c1"].step_due(date(2026, 11, 26))
+
+
+def test_coach_list_says_when_it_moved_a_damaged_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_NAME).write_bytes(b"garbage" * 1000)
+    assert main(["list"]) == 0
+    err = capsys.readouterr().err
+    assert "The conversation database was damaged" in err and ".damaged-" in err

@@ -31,6 +31,10 @@ class StoreError(Exception):
     """A storage failure, with a one-line message fit to show the user."""
 
 
+class DamagedDatabase(StoreError):
+    """The file is not a coach database, or SQLite finds it corrupt: it can be moved aside."""
+
+
 @dataclass(frozen=True)
 class ConversationInfo:
     id: str
@@ -74,6 +78,8 @@ class Store:
         self.path = path
         self._now = now
         self._lock = threading.RLock()
+        self.notice: str | None = None
+        """Something the user should hear about opening the store (a damaged file moved)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fresh = not path.exists()
@@ -88,9 +94,15 @@ class Store:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
+            check = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"{path} is not a usable coach database: {_describe(exc)}") from None
+            raise DamagedDatabase(
+                f"{path} is not a usable coach database: {_describe(exc)}"
+            ) from None
+        if check != "ok":
+            self._db.close()
+            raise DamagedDatabase(f"{path} is damaged: {check}")
         if fresh:
             self._make_private()
 
@@ -349,4 +361,34 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = _utc_now) -> Store:
             data_dir.chmod(0o700)
     except OSError as exc:
         raise StoreError(f"cannot use the data directory {data_dir}: {_describe(exc)}") from None
-    return Store(data_dir / DB_NAME, now)
+    path = data_dir / DB_NAME
+    try:
+        return Store(path, now)
+    except DamagedDatabase as exc:
+        aside = _move_aside(path, now())
+        store = Store(path, now)
+        store.notice = (
+            f"The conversation database was damaged ({str(exc).rpartition(': ')[2]}); it was"
+            f" moved to {aside} and a new one was started."
+        )
+        return store
+
+
+def _move_aside(path: Path, when: datetime) -> Path:
+    """Rename a damaged database (and its WAL files) to a timestamped name; never delete it."""
+    stamp = when.astimezone().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{path}{suffix}")
+            if source.exists():
+                source.rename(Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        raise StoreError(
+            f"{path} is damaged and could not be moved aside: {_describe(exc)}"
+        ) from None
+    return aside

@@ -11,5 +11,7 @@ from coach.ui.app import CoachApp
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
     """Build the app from resolved settings and a wired context (store, engine, content)."""
     notices = [(clean_for_display(str(n)), n.level == "warning") for n in ctx.lessons.notices]
+    if ctx.store.notice:
+        notices.insert(0, (clean_for_display(ctx.store.notice), True))
     mode = "" if ctx.engine.name == "offline" else settings.model
     return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices, mode=mode)
