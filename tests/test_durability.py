@@ -88,3 +88,49 @@ async def test_kill_9_mid_reply_keeps_the_message_and_all_but_the_last_second(
         await pilot.pause()
         assert list(app.screen.query(CoachMessage))[-1].text == "Let's pick up where we left off."
         assert chat(pilot).session.messages[-1].status == "complete"
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from coach.domain.state import CoachState
+from coach.store.db import open_store
+store = open_store(Path(sys.argv[1]))
+cid = store.create_conversation(CoachState(), "offline", title=sys.argv[2])
+shared = sys.argv[3]
+for i in range(int(sys.argv[4])):
+    store.add_message(cid, "user", f"{sys.argv[2]} {i}")
+    store.add_message(shared, "assistant", f"{sys.argv[2]} shared {i}")
+store.close()
+"""
+
+
+def test_two_processes_write_at_once_without_losing_or_breaking_anything(tmp_path: Path) -> None:
+    from coach.domain.state import CoachState
+    from coach.store.db import open_store
+
+    data = tmp_path / "two"
+    first = open_store(data)
+    shared = first.create_conversation(CoachState(), "offline", title="shared")
+    n = 150
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(data), name, shared, str(n)],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("alpha", "beta")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read().decode() if proc.stderr else ""
+    titles = sorted(c.title for c in first.list_conversations())  # sees the others' new ones
+    assert titles == ["alpha", "beta", "shared"]
+    by_title = {c.title: c for c in first.list_conversations()}
+    for name in ("alpha", "beta"):
+        contents = [m.content for m in first.messages(by_title[name].id)]
+        assert contents == [f"{name} {i}" for i in range(n)]
+    shared_contents = [m.content for m in first.messages(shared)]
+    assert len(shared_contents) == 2 * n
+    assert first._read("PRAGMA integrity_check")[0][0] == "ok"
+    first.close()
