@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("id", nargs="?", help="conversation id or its start")
     delete.add_argument("--all", action="store_true", help="erase every conversation")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    importer = commands.add_parser("import", help="read a conversation back from a JSON export")
+    importer.add_argument("file", type=Path, metavar="FILE")
     commands.add_parser("config", help="show the resolved settings and where each came from")
     tokens = commands.add_parser("tokens", help="count tokens in text files or chat JSON")
     tokens.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -179,6 +181,23 @@ def _open_store(settings: Settings) -> Store:
     return store
 
 
+def _cmd_import(settings: Settings, path: Path) -> int:
+    from coach.store.export import UnreadableExport, from_json
+
+    try:
+        imported = from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return _fail(f"cannot read {path}: {reason}")
+    except UnreadableExport as exc:
+        return _fail(f"{path}: {exc}")
+    store = _open_store(settings)
+    conversation_id = store.import_conversation(imported.info, imported.messages, imported.state)
+    note = "" if conversation_id == imported.info.id else f" (its id {imported.info.id} was taken)"
+    print(f"Imported {conversation_id}{note}.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _confirm(question: str) -> bool:
     """Ask on the terminal; with no terminal to ask on, the answer is no."""
     if not sys.stdin.isatty():
@@ -245,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_lessons(settings, args.check)
         if args.command == "list":
             return _cmd_list(settings)
+        if args.command == "import":
+            return _cmd_import(settings, args.file)
         if args.command == "delete":
             return _cmd_delete(settings, args.id, args.all, args.yes)
         if args.command == "config":

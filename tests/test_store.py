@@ -206,3 +206,59 @@ def test_coach_list_says_when_it_moved_a_damaged_database(
     assert main(["list"]) == 0
     err = capsys.readouterr().err
     assert "The conversation database was damaged" in err and ".damaged-" in err
+
+
+async def test_export_then_import_gives_the_same_conversation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.bootstrap import build_context
+    from coach.cli import main
+    from coach.session import Session
+    from coach.settings import resolve_settings
+    from tests.scenarios import ENGLISH
+    from tests.test_session import _turn
+
+    ctx = build_context(resolve_settings(), now=fixed_now)
+    session = Session.new(ctx, "en")
+    for text in ENGLISH:
+        await _turn(session, text)
+    session.save_draft("half a thought")
+    cid = session.conversation_id
+    assert cid is not None and session.state.plan is not None
+    before = (ctx.store.conversation(cid), ctx.store.messages(cid), ctx.store.state(cid))
+    ctx.store.close()
+    out = tmp_path / "out.json"
+    assert main(["export", cid, "--format", "json", "-o", str(out)]) == 0
+
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "elsewhere"))
+    assert main(["import", str(out)]) == 0
+    assert f"Imported {cid}." in capsys.readouterr().err
+    other = open_store(tmp_path / "elsewhere")
+    after = (other.conversation(cid), other.messages(cid), other.state(cid))
+    assert after[0] == before[0] and after[2] == before[2]
+    strip = [(m.role, m.content, m.status, m.created_at) for m in before[1]]
+    assert [(m.role, m.content, m.status, m.created_at) for m in after[1]] == strip
+    assert main(["import", str(out)]) == 0  # again: the id is taken, so a new one
+    assert "was taken" in capsys.readouterr().err
+    assert len(other.list_conversations()) == 2
+    other.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("not json", "not a coach conversation export"),
+        ('{"format": "something-else"}', "format"),
+        ("[]", "not a coach conversation export"),
+    ],
+)
+def test_importing_a_bad_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, reason: str
+) -> None:
+    from coach.cli import main
+
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert reason in err and "\n" not in err

@@ -177,6 +177,45 @@ class Store:
             )
         return conversation_id
 
+    def import_conversation(
+        self, info: ConversationInfo, messages: list[StoredMessage], state: CoachState
+    ) -> str:
+        """Store an exported conversation as it was, under its own id if that is free.
+
+        Returns the id it was stored under. All or nothing: one transaction.
+        """
+        taken = bool(self._read("SELECT 1 FROM conversations WHERE id = ?", (info.id,)))
+        conversation_id = uuid.uuid4().hex[:12] if taken else info.id
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
+                " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    info.title,
+                    info.created_at.isoformat(),
+                    info.updated_at.isoformat(),
+                    info.engine,
+                    info.phase,
+                    info.language,
+                    info.draft,
+                    state.plan.due.isoformat() if state.plan else None,
+                ),
+            )
+            db.execute(
+                "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
+                (conversation_id, state.model_dump_json(), info.updated_at.isoformat()),
+            )
+            db.executemany(
+                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (conversation_id, m.role, m.content, m.status, m.created_at.isoformat())
+                    for m in messages
+                ],
+            )
+        return conversation_id
+
     def add_message(
         self, conversation_id: str, role: Role, content: str, status: str = "complete"
     ) -> int:

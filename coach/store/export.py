@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
@@ -35,7 +39,14 @@ def to_markdown(
     out = [f"# {title}", "", f"*{info.created_at:%Y-%m-%d %H:%M} UTC · {info.id}*", ""]
     card = render_plan_card(state, flow, lessons)
     if card:
-        out += [card, "", "---", ""]
+        out += [card, ""]
+    if state.check_ins:
+        out += ["### " + ("Отметки о шагах" if lang == "ru" else "Check-ins"), ""]
+        for check in state.check_ins:
+            out.append(f"- {check.day.isoformat()}: {check.kept} — {escape_markdown(check.note)}")
+        out.append("")
+    if card or state.check_ins:
+        out += ["---", ""]
     for message in messages:
         if message.role == "user":
             out += [f"**{you}:** {escape_markdown(message.content)}", ""]
@@ -60,6 +71,7 @@ def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachS
             "engine": info.engine,
             "phase": info.phase,
             "language": info.language,
+            "draft": info.draft,
         },
         "messages": [
             {
@@ -76,3 +88,81 @@ def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachS
     # JSON escapes C0 controls itself; DEL and C1 (such as U+009B, a CSI) it leaves raw, and
     # a terminal reading the export on stdout would obey them. \uXXXX keeps full fidelity.
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class UnreadableExport(ValueError):
+    """The file is not a coach conversation export this version can read; one line."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Conversation(_Model):
+    id: str = Field(pattern=r"^[0-9a-zA-Z_-]{1,64}$")
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    engine: str
+    phase: str
+    language: str
+    draft: str = ""
+
+
+class _Message(_Model):
+    role: Literal["user", "assistant"]
+    content: str
+    status: Literal["complete", "partial", "cancelled", "error"]
+    created_at: datetime
+
+
+class _Export(_Model):
+    format: Literal["coach-conversation"]
+    version: int
+    conversation: _Conversation
+    messages: list[_Message]
+    state: CoachState
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A conversation read back from a JSON export, validated, ready to store."""
+
+    info: ConversationInfo
+    messages: list[StoredMessage]
+    state: CoachState
+
+
+def from_json(text: str) -> Imported:
+    """Read a JSON export. Raises UnreadableExport with the first problem, in one line."""
+    try:
+        data = _Export.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        place = ".".join(str(p) for p in error["loc"]) or "file"
+        message = f"not a coach conversation export: {place}: {error['msg']}"
+        raise UnreadableExport(message) from None
+    if data.version > EXPORT_VERSION:
+        raise UnreadableExport(
+            f"this export is version {data.version}; this coach reads up to {EXPORT_VERSION}"
+        )
+    c = data.conversation
+    info = ConversationInfo(
+        id=c.id,
+        title=c.title,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        engine=c.engine,
+        phase=c.phase,
+        language=c.language,
+        draft=c.draft,
+        messages=len(data.messages),
+        due=data.state.plan.due if data.state.plan else None,
+    )
+    messages = [
+        StoredMessage(
+            id=0, role=m.role, content=m.content, status=m.status, created_at=m.created_at
+        )
+        for m in data.messages
+    ]
+    return Imported(info, messages, data.state)
