@@ -17,7 +17,8 @@ from coach.engines.care import Care
 from coach.engines.offline import OfflineEngine
 from coach.session import Context
 from coach.settings import Settings
-from coach.store.db import Store, open_store
+from coach.store.db import Store
+from coach.store.opening import open_store
 
 
 def load_content(settings: Settings) -> tuple[Flow, LessonLibrary]:

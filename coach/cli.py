@@ -173,7 +173,7 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
 
 def _open_store(settings: Settings) -> Store:
     """The store, telling the user on stderr if a damaged database was moved aside."""
-    from coach.store.db import open_store
+    from coach.store.opening import open_store
 
     store = open_store(settings.data_dir)
     if store.notice:

@@ -94,7 +94,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from coach.domain.state import CoachState
-from coach.store.db import open_store
+from coach.store.opening import open_store
 store = open_store(Path(sys.argv[1]))
 cid = store.create_conversation(CoachState(), "offline", title=sys.argv[2])
 shared = sys.argv[3]
@@ -107,7 +107,7 @@ store.close()
 
 def test_two_processes_write_at_once_without_losing_or_breaking_anything(tmp_path: Path) -> None:
     from coach.domain.state import CoachState
-    from coach.store.db import open_store
+    from coach.store.opening import open_store
 
     data = tmp_path / "two"
     first = open_store(data)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from coach.domain.state import Answer, CoachState
-from coach.store.db import DB_NAME, Store, StoreError, open_store
+from coach.store.db import DB_NAME, Store, StoreError
 from coach.store.migrations import LATEST_VERSION
+from coach.store.opening import open_store
 from tests.conftest import fixed_now
 
 

@@ -7,7 +7,6 @@ engine sees it and a crash can lose nothing already shown as sent.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import stat
 import threading
@@ -63,18 +62,18 @@ class StoredMessage:
     created_at: datetime
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _describe(exc: Exception) -> str:
+def describe(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 class Store:
     """Conversations, messages and state in one SQLite file. Thread-safe, one connection."""
 
-    def __init__(self, path: Path, now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now) -> None:
         self.path = path
         self._now = now
         self._lock = threading.RLock()
@@ -85,7 +84,7 @@ class Store:
             fresh = not path.exists()
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the database {path}: {_describe(exc)}") from None
+            raise StoreError(f"cannot open the database {path}: {describe(exc)}") from None
         try:
             self._db.execute("PRAGMA busy_timeout = 5000")
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -98,7 +97,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise DamagedDatabase(
-                f"{path} is not a usable coach database: {_describe(exc)}"
+                f"{path} is not a usable coach database: {describe(exc)}"
             ) from None
         if check != "ok":
             self._db.close()
@@ -139,7 +138,7 @@ class Store:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"could not save to {self.path}: {_describe(exc)}") from None
+                    raise StoreError(f"could not save to {self.path}: {describe(exc)}") from None
                 raise
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
@@ -149,7 +148,7 @@ class Store:
                 cursor.row_factory = sqlite3.Row
                 return list(cursor.fetchall())
             except sqlite3.Error as exc:
-                raise StoreError(f"could not read {self.path}: {_describe(exc)}") from None
+                raise StoreError(f"could not read {self.path}: {describe(exc)}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -308,7 +307,7 @@ class Store:
             try:
                 self._db.execute("VACUUM")
             except sqlite3.Error as exc:
-                raise StoreError(f"could not compact {self.path}: {_describe(exc)}") from None
+                raise StoreError(f"could not compact {self.path}: {describe(exc)}") from None
         self._flush_wal()
         return count
 
@@ -390,44 +389,3 @@ class Store:
             raise StoreError(
                 f"the saved state of {conversation_id} is damaged: {exc.errors()[0]['msg']}"
             ) from None
-
-
-def open_store(data_dir: Path, now: Callable[[], datetime] = _utc_now) -> Store:
-    """Open (creating if needed) the store in a private data directory."""
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            data_dir.chmod(0o700)
-    except OSError as exc:
-        raise StoreError(f"cannot use the data directory {data_dir}: {_describe(exc)}") from None
-    path = data_dir / DB_NAME
-    try:
-        return Store(path, now)
-    except DamagedDatabase as exc:
-        aside = _move_aside(path, now())
-        store = Store(path, now)
-        store.notice = (
-            f"The conversation database was damaged ({str(exc).rpartition(': ')[2]}); it was"
-            f" moved to {aside} and a new one was started."
-        )
-        return store
-
-
-def _move_aside(path: Path, when: datetime) -> Path:
-    """Rename a damaged database (and its WAL files) to a timestamped name; never delete it."""
-    stamp = when.astimezone().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    try:
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{path}{suffix}")
-            if source.exists():
-                source.rename(Path(f"{aside}{suffix}"))
-    except OSError as exc:
-        raise StoreError(
-            f"{path} is damaged and could not be moved aside: {_describe(exc)}"
-        ) from None
-    return aside

@@ -1,0 +1,51 @@
+"""Opening the store: a private data directory, and a damaged database moved aside."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from coach.store.db import DB_NAME, DamagedDatabase, Store, StoreError, describe, utc_now
+
+
+def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
+    """Open (creating if needed) the store in a private data directory."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            data_dir.chmod(0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot use the data directory {data_dir}: {describe(exc)}") from None
+    path = data_dir / DB_NAME
+    try:
+        return Store(path, now)
+    except DamagedDatabase as exc:
+        aside = _move_aside(path, now())
+        store = Store(path, now)
+        store.notice = (
+            f"The conversation database was damaged ({str(exc).rpartition(': ')[2]}); it was"
+            f" moved to {aside} and a new one was started."
+        )
+        return store
+
+
+def _move_aside(path: Path, when: datetime) -> Path:
+    """Rename a damaged database (and its WAL files) to a timestamped name; never delete it."""
+    stamp = when.astimezone().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{path}{suffix}")
+            if source.exists():
+                source.rename(Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        raise StoreError(
+            f"{path} is damaged and could not be moved aside: {describe(exc)}"
+        ) from None
+    return aside
