@@ -41,6 +41,7 @@ def build_context(
 
     engine = build_engine(settings, flow, lessons, today, load_care(settings))
     return Context(
+        today=today,
         store=store or open_store(settings.data_dir, now),
         engine=engine,
         flow=flow,

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -135,10 +136,14 @@ def _cmd_list(settings: Settings) -> int:
     if not conversations:
         print("No saved conversations yet. Run `coach` to start one.")
         return EXIT_OK
-    rows = [["ID", "LAST ACTIVITY", "PHASE", "MESSAGES", "TITLE"]]
+    rows = [["ID", "LAST ACTIVITY", "PHASE", "STEP", "MESSAGES", "TITLE"]]
+    today = date.today()
     for info in conversations:
         when = info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        rows.append([info.id, when, info.phase, str(info.messages), info.title or "-"])
+        step = (
+            "due" if info.step_due(today) else ("-" if info.due is None else info.due.isoformat())
+        )
+        rows.append([info.id, when, info.phase, step, str(info.messages), info.title or "-"])
     _table(rows, sys.stdout)
     return EXIT_OK
 

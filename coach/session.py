@@ -7,8 +7,9 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date
 
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
@@ -67,6 +68,8 @@ class Context:
     engine: Engine
     flow: Flow
     lessons: LessonLibrary
+    today: Callable[[], date] = date.today
+    """The user's local date, from the one clock the app was built with."""
 
 
 class Session:
@@ -97,12 +100,20 @@ class Session:
 
     @classmethod
     def resume(cls, ctx: Context, conversation_id: str) -> Session:
-        """A saved conversation, exactly as it was: messages, state, phase, plan, draft."""
+        """A saved conversation, exactly as it was: messages, state, phase, plan, draft.
+
+        Coming back to a plan on a later day, the coach's check-in question is added first
+        (and saved), so accountability comes before anything else. Blocking I/O.
+        """
         info = ctx.store.conversation(conversation_id)
         shown = [
             Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)
         ]
-        return cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
+        session = cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
+        opening = ctx.engine.check_in(session.state)
+        if opening is not None:
+            session.record_reply(opening)
+        return session
 
     def _ensure_saved(self) -> str:
         """Create the conversation on disk, with the opening message, when first needed."""

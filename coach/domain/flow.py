@@ -160,6 +160,8 @@ class Flow(_Model):
     steps: list[Step]
     paths: list[Path]
     fallback_path: str
+    check_in: list[Step] = []
+    """Asked on a later day when a plan exists: how the step went, then the next one."""
     messages: dict[str, LocalText]
     keywords: Keywords
 
@@ -193,7 +195,10 @@ class Flow(_Model):
         return self
 
     def step(self, step_id: str) -> Step:
-        return next(s for s in self.steps if s.id == step_id)
+        return next(s for s in [*self.steps, *self.check_in] if s.id == step_id)
+
+    def is_check_in(self, step_id: str | None) -> bool:
+        return any(s.id == step_id for s in self.check_in)
 
     def path(self, path_id: str) -> Path:
         return next(p for p in self.paths if p.id == path_id)

@@ -11,7 +11,7 @@ from datetime import date
 
 from coach.domain.flow import Flow, Step
 from coach.domain.plan import savings_months
-from coach.domain.state import CoachState, Plan
+from coach.domain.state import CheckIn, CoachState, Plan
 from coach.domain.text import normalize
 from coach.domain.understand import match_keywords
 
@@ -98,3 +98,45 @@ def build_plan(flow: Flow, s: CoachState, today: date) -> Plan:
         months=months,
         created=today,
     )
+
+
+def check_in_due(flow: Flow, s: CoachState, today: date) -> bool:
+    """Whether to open with a check-in: a plan, and a later day than it or the last check-in.
+
+    Not when a check-in is already under way (the question is still on screen).
+    """
+    if s.plan is None or flow.is_check_in(s.pending) or not flow.check_in:
+        return False
+    last = max((c.day for c in s.check_ins), default=s.plan.created)
+    return today > last
+
+
+def next_check_in_step(flow: Flow, s: CoachState, after: str) -> Step | None:
+    """The check-in step after ``after`` that applies (what got in the way: only if not done)."""
+    ids = [x.id for x in flow.check_in]
+    rest = flow.check_in[ids.index(after) + 1 :]
+    return next((x for x in rest if applies(flow, s, x)), None)
+
+
+def finish_check_in(s: CoachState, today: date) -> str:
+    """Record the check-in from its answers and move the plan on; returns how it went."""
+    assert s.plan is not None
+    a = s.answers
+    kept = a.pop("checkin_kept").value or "not_yet"
+    obstacle = a.pop("checkin_obstacle", None)
+    next_step = a.pop("checkin_next")
+    due = a.pop("checkin_date").day
+    assert due is not None and kept in ("done", "partly", "not_yet")
+    s.check_ins.append(
+        CheckIn(
+            day=today,
+            kept=kept,  # type: ignore[arg-type]
+            note=obstacle.text if obstacle else "",
+            step=s.plan.first_step,
+            next_step=next_step.text,
+            next_due=due,
+        )
+    )
+    s.plan = s.plan.model_copy(update={"first_step": next_step.text, "due": due})
+    s.pending, s.phase = None, "summary"
+    return kept

@@ -47,6 +47,11 @@ class CheckIn(_Model):
     day: date
     kept: Literal["done", "partly", "not_yet"]
     note: str
+    """What got in the way, in the user's words (empty when it was done)."""
+    step: str = ""
+    """The step that was checked on."""
+    next_step: str = ""
+    next_due: date | None = None
 
 
 class CoachState(_Model):

@@ -73,6 +73,10 @@ class Engine(Protocol):
         """The coach's first message in a new conversation."""
         ...
 
+    def check_in(self, state: CoachState) -> Reply | None:
+        """On coming back to a plan on a later day: the recap and question, else None."""
+        ...
+
     def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:

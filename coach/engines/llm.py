@@ -139,6 +139,10 @@ class LLMEngine:
         """
         return self.offline.opening(state, intro="opening_llm")
 
+    def check_in(self, state: CoachState) -> Reply | None:
+        """The same recap and question as offline, with no request: instant on resume."""
+        return self.offline.check_in(state)
+
     def pack_turn(
         self, s: CoachState, history: Sequence[ChatMessage], text: str, tail: list[dict[str, Any]]
     ) -> Packed:
@@ -180,7 +184,9 @@ class LLMEngine:
             if cared is not None:
                 yield cared
                 return
-        if text.strip().startswith("/"):  # /lang and /help behave exactly as offline
+        if text.strip().startswith("/") or self.flow.is_check_in(state.pending):
+            # Commands, and the check-in's short script (a dated next step must come out of
+            # it), behave exactly as offline.
             yield self.offline.respond(state, text)
             return
         refusal = self.offline.scope_reply(state, text)

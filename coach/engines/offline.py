@@ -67,6 +67,15 @@ class OfflineEngine:
         key = intro if intro in self.flow.messages else "opening"
         return Reply(self._join(self._t(key, new), self.ask(new, first)), new)
 
+    def check_in(self, state: CoachState) -> Reply | None:
+        """On a later day with a plan: recap the step and ask how it went, before anything."""
+        if not machine.check_in_due(self.flow, state, self.today()):
+            return None
+        s = state.model_copy(deep=True)
+        first = self.flow.check_in[0]
+        s.pending, s.phase = first.id, "summary"
+        return Reply(self.ask(s, first), s)
+
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
@@ -98,6 +107,8 @@ class OfflineEngine:
         except _Reask as reask:
             return Reply(self._join(str(reask), self.ask(s, step)), s)
         s.answers[step.id] = answer
+        if self.flow.is_check_in(step.id):
+            return Reply(self._check_in_next(s, step), s)
         if step.kind == "path_choice":
             s.chosen_path = answer.value
         parts = [self._fill(step.ack(s.language), s)] if step.ack else []
@@ -132,6 +143,17 @@ class OfflineEngine:
     def resume_text(self, s: CoachState) -> str:
         """The question the conversation stands at: asked again after a pause or a refusal."""
         return self.ask(s, self.flow.step(s.pending)) if s.pending else self.after_summary(s)
+
+    def _check_in_next(self, s: CoachState, step: Step) -> str:
+        following = machine.next_check_in_step(self.flow, s, step.id)
+        if following is not None:
+            s.pending = following.id
+            return self.ask(s, following)
+        kept = machine.finish_check_in(s, self.today())
+        assert s.plan is not None
+        step_words = escape_markdown(s.plan.first_step)
+        when = format_date(s.plan.due, s.language)
+        return self._t(f"check_in_{kept}", s, step=step_words, date=when)
 
     # --- understanding answers ------------------------------------------------------------
 
@@ -216,6 +238,9 @@ class OfflineEngine:
         values["example"] = path.example(s.language) if path else ""
         values["goal"] = path.goal(s.language) if path and path.goal else ""
         values["path"] = path.title(s.language) if path else ""
+        if s.plan is not None:  # the check-in recaps the committed step
+            values["step"] = escape_markdown(s.plan.first_step)
+            values["date"] = format_date(s.plan.due, s.language)
         return values
 
     def _fill(self, template: str, s: CoachState) -> str:

@@ -133,7 +133,9 @@ class CoachApp(App[None]):
         await self._save_draft()
         phases: dict[str, str] = {p.id: p.title(self.language) for p in self.ctx.flow.phases}
         language = self.chat.session.state.language if self.chat else self.language
-        await self.push_screen(ConversationsScreen(self.ctx.store, language, phases))
+        await self.push_screen(
+            ConversationsScreen(self.ctx.store, language, phases, self.ctx.today)
+        )
 
     def on_conversations_screen_resume(self, event: ConversationsScreen.Resume) -> None:
         self.open_conversation(event.conversation_id)

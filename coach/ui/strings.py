@@ -50,6 +50,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "retry_hint": ("ctrl+r retries", "ctrl+r — повторить"),
     "context": ("Context", "Контекст"),
     "paused": ("Coaching paused", "Коучинг на паузе"),
+    "checkins": ("Check-ins", "Отметки о шагах"),
+    "checkin_summary": (
+        " {done} steps done · day {days} of the plan",
+        " шагов сделано: {done} · день плана: {days}",
+    ),
+    "done": ("done", "сделано"),
+    "partly": ("partly", "частично"),
+    "not_yet": ("not yet", "пока нет"),
+    "step_col": ("Step", "Шаг"),
+    "due": ("due", "пора"),
     "interrupted_hint": (
         "The last reply was interrupted when coach closed. Press ctrl+r to ask again.",
         "Последний ответ прервался, когда coach закрылся. Нажмите ctrl+r, чтобы спросить снова.",

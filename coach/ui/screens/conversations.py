@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,9 +50,16 @@ class ConversationsScreen(Screen[None]):
 
         conversation_id: str
 
-    def __init__(self, store: Store, language: Language, phase_titles: dict[str, str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        language: Language,
+        phase_titles: dict[str, str],
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__()
         self.store = store
+        self.today = today
         self.language = language
         self.phase_titles = phase_titles
         self.rows: list[ConversationInfo] = []
@@ -64,7 +73,7 @@ class ConversationsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         lang = self.language
-        for key in ("title", "phase", "last_activity", "messages"):
+        for key in ("title", "phase", "step_col", "last_activity", "messages"):
             table.add_column(t(key, lang), key=key)
         self.load()
 
@@ -85,6 +94,7 @@ class ConversationsScreen(Screen[None]):
             table.add_row(
                 Text(title),
                 Text(self.phase_titles.get(info.phase, info.phase)),
+                Text("● " + t("due", self.language) if info.step_due(self.today()) else ""),
                 Text(info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")),
                 Text(str(info.messages)),
                 key=info.id,

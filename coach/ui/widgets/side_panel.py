@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -50,6 +52,8 @@ class SidePanel(VerticalScroll):
         yield Static(id="progress")
         yield Static(id="plan-title", classes="panel-title")
         yield Static(id="no-plan")
+        yield Static(id="checkins-title", classes="panel-title checkins")
+        yield Static(id="checkins", classes="checkins")
         yield Static(id="answers-title", classes="panel-title")
         yield Static(id="answers")
         yield Static(id="context-title", classes="panel-title context")
@@ -58,6 +62,26 @@ class SidePanel(VerticalScroll):
     def on_mount(self) -> None:
         for widget in self.query(".context"):
             widget.display = False
+
+    def _show_check_ins(self, state: CoachState, today: date | None) -> None:
+        """Steps checked on so far, and how long the plan has been going."""
+        lang = state.language
+        shown = state.plan is not None and bool(state.check_ins)
+        for widget in self.query(".checkins"):
+            widget.display = shown
+        if not shown or state.plan is None:
+            return
+        marks = {"done": "✓", "partly": "◐", "not_yet": "·"}
+        lines = [
+            f" {marks[c.kept]} {format_date(c.day, lang)}: {t(c.kept, lang)}"
+            f" · {_shorten(c.step, 30)}"
+            for c in state.check_ins[-5:]
+        ]
+        done = sum(c.kept == "done" for c in state.check_ins)
+        days = ((today or state.check_ins[-1].day) - state.plan.created).days
+        lines.append(t("checkin_summary", lang).format(done=done, days=days))
+        self.query_one("#checkins-title", Static).update(t("checkins", lang))
+        self.query_one("#checkins", Static).update(Content("\n".join(lines)))
 
     def show_context(self, use: ContextUse, lang: Language) -> None:
         """The context meter: how much of the model's window the last request filled."""
@@ -74,9 +98,10 @@ class SidePanel(VerticalScroll):
         for widget in self.query(".context"):
             widget.display = True
 
-    async def show(self, state: CoachState) -> None:
+    async def show(self, state: CoachState, today: date | None = None) -> None:
         """Redraw from the state; cheap enough to call after every turn."""
         lang = state.language
+        self._show_check_ins(state, today)
         current = PHASES.index(state.phase)
         lines = []
         for index, phase_id in enumerate(PHASES):
