@@ -207,3 +207,43 @@ async def test_a_replaced_lesson_is_announced_in_the_app(
         m.endswith("broken.md: skipped: not valid UTF-8 (byte 0xff at offset 0)") for m in messages
     )
     ctx.store.close()
+
+
+async def test_conversations_can_be_searched_and_renamed(settings: Settings, ctx: Context) -> None:
+    from textual.widgets import Input
+
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "a pilot")
+        await send(pilot, "to see the Медсестра world")
+        await pilot.press("ctrl+n")
+        await send(pilot, "a chef")
+        await pilot.press("ctrl+o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        await pilot.press("slash")
+        await pilot.press(*"медсестра")  # another case, in a message, not the title
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["a pilot"]
+        await pilot.press("escape")  # clears the search, stays on the list
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationsScreen) and table.row_count == 2
+        assert app.screen.query_one("#search", Input).value == ""
+
+        await pilot.press("r")
+        await pilot.pause()
+        renamer = app.screen.query_one(Input)
+        renamer.value = "Flying, finally"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(table.get_row_at(0)[0]) == "Flying, finally"
+        await pilot.press("enter")  # resume it and answer: the title stays the user's
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await send(pilot, "in two years")
+    titles = sorted(c.title for c in ctx.store.list_conversations())
+    assert titles == ["Flying, finally", "a pilot"]

@@ -62,6 +62,10 @@ class StoredMessage:
     created_at: datetime
 
 
+def _fold(text: str | None) -> str | None:
+    return text.casefold() if text is not None else None
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -83,6 +87,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fresh = not path.exists()
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.create_function("fold", 1, _fold, deterministic=True)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {path}: {describe(exc)}") from None
         try:
@@ -275,11 +280,33 @@ class Store:
                 (state.model_dump_json(), now, conversation_id),
             )
             db.execute(
-                "UPDATE conversations SET updated_at = ?, phase = ?, language = ?, title = ?"
-                " WHERE id = ?",
+                "UPDATE conversations SET updated_at = ?, phase = ?, language = ?,"
+                " title = CASE WHEN renamed THEN title ELSE ? END WHERE id = ?",
                 (now, state.phase, state.language, title, conversation_id),
             )
             return message_id
+
+    def rename(self, conversation_id: str, title: str, automatic: str = "") -> None:
+        """Give a conversation the user's own title; an empty one restores ``automatic``."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE conversations SET title = ?, renamed = ? WHERE id = ?",
+                (title or automatic, 1 if title else 0, conversation_id),
+            )
+
+    def search(self, text: str) -> set[str]:
+        """Ids of conversations whose title or any message contains ``text``, in any case.
+
+        Python's casefold, not SQLite's LIKE, which folds only ASCII (Russian matters here).
+        """
+        needle = text.casefold()
+        rows = self._read(
+            "SELECT id FROM conversations WHERE instr(fold(title), ?) > 0"
+            " UNION SELECT DISTINCT conversation_id FROM messages"
+            " WHERE instr(fold(content), ?) > 0",
+            (needle, needle),
+        )
+        return {row[0] for row in rows}
 
     def set_draft(self, conversation_id: str, draft: str) -> None:
         """Keep unsent input, so quitting mid-sentence loses nothing."""

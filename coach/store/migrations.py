@@ -58,6 +58,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "titles the user chose, which later turns must not overwrite",
+        """
+        ALTER TABLE conversations ADD COLUMN renamed INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.domain.text import Language
-from coach.session import Context, Session
+from coach.session import Context, Session, make_title
 from coach.ui.screens.chat import ChatScreen, one_line
 
 if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
@@ -134,8 +134,14 @@ class CoachApp(App[None]):
         phases: dict[str, str] = {p.id: p.title(self.language) for p in self.ctx.flow.phases}
         language = self.chat.session.state.language if self.chat else self.language
         await self.push_screen(
-            ConversationsScreen(self.ctx.store, language, phases, self.ctx.today)
+            ConversationsScreen(
+                self.ctx.store, language, phases, self.ctx.today, self._automatic_title
+            )
         )
+
+    def _automatic_title(self, conversation_id: str) -> str:
+        """The title coach makes from the dream job and path. Blocking I/O (one read)."""
+        return make_title(self.ctx.store.state(conversation_id), self.ctx.flow)
 
     def on_conversations_screen_resume(self, event: ConversationsScreen.Resume) -> None:
         self.open_conversation(event.conversation_id)

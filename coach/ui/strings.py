@@ -59,6 +59,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "partly": ("partly", "частично"),
     "not_yet": ("not yet", "пока нет"),
     "step_col": ("Step", "Шаг"),
+    "search_hint": (
+        "Search titles and messages (press /)",
+        "Поиск по названиям и сообщениям (клавиша /)",
+    ),
+    "no_matches": ("No conversation contains that.", "Ни в одном разговоре этого нет."),
+    "rename_prompt": (
+        "A new title (leave empty for the automatic one):",
+        "Новое название (пустое — автоматическое):",
+    ),
     "due": ("due", "пора"),
     "interrupted_hint": (
         "The last reply was interrupted when coach closed. Press ctrl+r to ask again.",

@@ -1,4 +1,4 @@
-"""The conversations screen: every saved conversation by last activity; resume or delete."""
+"""The conversations screen: saved conversations by last activity; find, resume, rename."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from coach.domain.text import Language, clean_for_display
 from coach.store.db import ConversationInfo, Store, StoreError
 from coach.ui.screens.chat import one_line
 from coach.ui.screens.confirm import ConfirmScreen
+from coach.ui.screens.rename import RenameScreen
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
@@ -33,9 +34,11 @@ class ConversationsScreen(Screen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "resume", "Resume", show=True, priority=True),
+        Binding("slash", "search", "Search"),
+        Binding("r", "rename", "Rename"),
         Binding("d,delete", "delete", "Delete"),
         Binding("n", "app.new_conversation", "New"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
     ]
 
     @dataclass
@@ -56,16 +59,21 @@ class ConversationsScreen(Screen[None]):
         language: Language,
         phase_titles: dict[str, str],
         today: Callable[[], date] = date.today,
+        automatic: Callable[[str], str] = lambda conversation_id: "",
     ) -> None:
         super().__init__()
         self.store = store
         self.today = today
+        self.automatic = automatic
+        """The title coach would make for a conversation, restored by an empty rename."""
         self.language = language
         self.phase_titles = phase_titles
         self.rows: list[ConversationInfo] = []
+        self.everything: list[ConversationInfo] = []
 
     def compose(self) -> ComposeResult:
         yield Static(t("conversations", self.language), id="heading")
+        yield Input(placeholder=t("search_hint", self.language), id="search")
         yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static(t("no_conversations", self.language), id="empty")
         yield KeyBar()
@@ -79,12 +87,36 @@ class ConversationsScreen(Screen[None]):
 
     @work(exclusive=True, group="list")
     async def load(self) -> None:
-        """Read the list off the UI thread."""
+        """Read the list off the UI thread (again on return, to see other windows' changes)."""
         try:
-            self.rows = await asyncio.to_thread(self.store.list_conversations)
+            self.everything = await asyncio.to_thread(self.store.list_conversations)
         except StoreError as exc:
             self.notify(one_line(exc), severity="error", markup=False)
             return
+        await self._filter(self.query_one("#search", Input).value)
+
+    @on(Input.Changed, "#search")
+    async def search_changed(self, event: Input.Changed) -> None:
+        self.filter(event.value)
+
+    @work(exclusive=True, group="search")
+    async def filter(self, text: str) -> None:
+        await self._filter(text)
+
+    async def _filter(self, text: str) -> None:
+        """Show the conversations whose title or messages contain ``text``."""
+        rows = self.everything
+        if text.strip():
+            try:
+                found = await asyncio.to_thread(self.store.search, text.strip())
+            except StoreError as exc:
+                self.notify(one_line(exc), severity="error", markup=False)
+                return
+            rows = [info for info in rows if info.id in found]
+        self._show(rows, focus=not text)
+
+    def _show(self, rows: list[ConversationInfo], focus: bool) -> None:
+        self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
         for info in self.rows:
@@ -99,9 +131,41 @@ class ConversationsScreen(Screen[None]):
                 Text(str(info.messages)),
                 key=info.id,
             )
-        self.query_one("#empty").display = not self.rows
+        searching = bool(self.query_one("#search", Input).value.strip())
+        empty = self.query_one("#empty", Static)
+        empty.update(t("no_matches" if searching else "no_conversations", self.language))
+        empty.display = not self.rows
         table.display = bool(self.rows)
-        table.focus()
+        if focus and self.rows:
+            table.focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        """Esc: leave the search first (clearing it), then the screen."""
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            self.query_one(DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    @work(group="rename")
+    async def action_rename(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        prompt = RenameScreen(t("rename_prompt", self.language), chosen.title)
+        title = await self.app.push_screen_wait(prompt)
+        if title is None:
+            return
+        try:
+            await asyncio.to_thread(self.store.rename, chosen.id, title, self.automatic(chosen.id))
+        except StoreError as exc:
+            self.notify(one_line(exc), severity="error", markup=False)
+            return
+        self.load()
 
     def _selected(self) -> ConversationInfo | None:
         table = self.query_one(DataTable)
