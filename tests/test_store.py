@@ -179,6 +179,8 @@ def test_every_past_schema_migrates_with_its_data(tmp_path: Path, version: int) 
     )
     db.execute("INSERT INTO states VALUES ('c1', ?, ?)", (state.model_dump_json(), now))
     db.execute("INSERT INTO states VALUES ('c2', ?, ?)", (CoachState().model_dump_json(), now))
+    if version >= 2:  # a coach at schema 2 or later kept the due date itself
+        db.execute("UPDATE conversations SET due = '2026-11-27' WHERE id = 'c1'")
     for i in range(3):
         db.execute(
             "INSERT INTO messages (conversation_id, role, content, status, created_at)"
