@@ -59,6 +59,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "partly": ("partly", "частично"),
     "not_yet": ("not yet", "пока нет"),
     "step_col": ("Step", "Шаг"),
+    "earlier": (
+        "▲ {n} earlier messages: scroll up or click here to show more",
+        "▲ Ранних сообщений: {n}. Прокрутите вверх или нажмите здесь",
+    ),
     "search_hint": (
         "Search titles and messages (press /)",
         "Поиск по названиям и сообщениям (клавиша /)",

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +23,7 @@ from coach.store.db import StoreError
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
 from coach.ui.widgets.key_bar import KeyBar
+from coach.ui.widgets.message_list import MessageList
 from coach.ui.widgets.messages import CoachMessage, UserMessage
 from coach.ui.widgets.side_panel import SidePanel
 
@@ -33,6 +34,8 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+WINDOW = 50
+"""Messages mounted at once: the recent ones on opening, then this many more per scroll up."""
 SAVE_EVERY = 1.0
 """Seconds between saves of a reply while it streams: a crash loses at most this much."""
 
@@ -61,6 +64,8 @@ class ChatScreen(Screen[None]):
         self.mode = mode
         self.busy = False
         self.turn: Worker[None] | None = None
+        self._first_shown = 0
+        """Index in session.messages of the oldest message on screen."""
         self._partial: Shown | None = None
         """The saved row of the reply streaming now: rewritten at least once a second."""
 
@@ -74,7 +79,7 @@ class ChatScreen(Screen[None]):
                 yield Static(Content(self.mode), id="model-badge")
         with Horizontal(id="main"):
             with Vertical(id="chat-column"):
-                yield VerticalScroll(id="messages")
+                yield MessageList(id="messages")
                 yield Static(id="status")
                 yield ChatInput(id="input", placeholder=t("placeholder", lang))
             yield SidePanel(self.session.ctx.flow, self.session.ctx.lessons, id="side")
@@ -88,7 +93,11 @@ class ChatScreen(Screen[None]):
         self.session = session
         messages = self.query_one("#messages", VerticalScroll)
         await messages.remove_children()
-        await messages.mount_all([self._widget_for(m) for m in session.messages])
+        recent = session.messages[-WINDOW:]
+        self._first_shown = len(session.messages) - len(recent)
+        await messages.mount(Static(id="earlier"))
+        await messages.mount_all([self._widget_for(m) for m in recent])
+        self._label_earlier()
         chat_input = self.query_one(ChatInput)
         chat_input.load_text(session.draft)
         chat_input.focus()
@@ -98,6 +107,31 @@ class ChatScreen(Screen[None]):
         last = session.messages[-1] if session.messages else None
         if not self.offline and last is not None and last.status == "partial":
             self._set_status(t("interrupted_hint", session.state.language))
+
+    def _label_earlier(self) -> None:
+        earlier = self.query_one("#earlier", Static)
+        earlier.display = self._first_shown > 0
+        text = t("earlier", self.session.state.language).format(n=f"{self._first_shown:,}")
+        earlier.update(Content(text))
+
+    @on(MessageList.NeedEarlier)
+    async def show_earlier(self) -> None:
+        """Mount the next batch of older messages above, keeping the view where it was."""
+        if self._first_shown <= 0:
+            return
+        start = max(0, self._first_shown - WINDOW)
+        batch = self.session.messages[start : self._first_shown]
+        messages = self.query_one("#messages", VerticalScroll)
+        anchor = next(iter(messages.query(".message")), None)
+        await messages.mount_all([self._widget_for(m) for m in batch], after="#earlier")
+        self._first_shown = start
+        self._label_earlier()
+        if anchor is not None:
+            messages.scroll_to_widget(anchor, top=True, animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "earlier":
+            self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
 
     def _apply_language(self) -> None:
         """Relabel the screen when the conversation's language changes."""
