@@ -19,6 +19,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/llm.py
+	$(BIN)/python bench/history.py
 	$(BIN)/python bench/crisis.py
 
 $(VENV)/bin/python:

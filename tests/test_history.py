@@ -7,7 +7,7 @@ from textual.widgets import Static
 from coach.domain.state import CoachState
 from coach.session import Context
 from coach.settings import Settings
-from coach.ui.screens.chat import WINDOW
+from coach.ui.screens.chat import BATCH, RECENT
 from tests.pilot import SIZE, chat, make_app
 
 
@@ -32,10 +32,10 @@ async def test_only_the_recent_messages_are_mounted_and_scrolling_up_adds_more(
         await pilot.pause()
         screen = chat(pilot)
         shown = list(screen.query(".message"))
-        assert len(shown) == WINDOW
+        assert len(shown) == RECENT
         assert [_text(w) for w in shown[-2:]] == ["message number 498", "message number 499"]
         earlier = screen.query_one("#earlier", Static)
-        assert earlier.display and "450 earlier messages" in str(earlier.render())
+        assert earlier.display and f"{500 - RECENT} earlier messages" in str(earlier.render())
 
         messages = screen.query_one("#messages")
         messages.scroll_end(animate=False)
@@ -43,11 +43,12 @@ async def test_only_the_recent_messages_are_mounted_and_scrolling_up_adds_more(
         messages.scroll_home(animate=False)
         await pilot.pause()
         await pilot.pause()
-        assert len(screen.query(".message")) == 2 * WINDOW
-        assert "400 earlier messages" in str(earlier.render())
+        assert len(screen.query(".message")) == RECENT + BATCH
+        assert f"{500 - RECENT - BATCH} earlier messages" in str(earlier.render())
         await pilot.click("#earlier")
         await app.workers.wait_for_complete()
         await pilot.pause()
         texts = [_text(w) for w in screen.query(".message")]
-        assert len(texts) == 3 * WINDOW
-        assert texts == [f"message number {i}" for i in range(350, 500)]  # in order
+        assert len(texts) == RECENT + 2 * BATCH
+        first = 500 - RECENT - 2 * BATCH
+        assert texts == [f"message number {i}" for i in range(first, 500)]  # in order

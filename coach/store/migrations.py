@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
+
+from coach.store.records import StoreError
 
 
 @dataclass(frozen=True)
@@ -68,3 +72,22 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def migrations_to_apply(db: sqlite3.Connection, path: Path) -> list[Migration]:
+    """The migrations a database at ``path`` still needs; a newer schema is refused."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer coach (schema {version}, this coach knows"
+            f" {LATEST_VERSION}); update coach to open it"
+        )
+    return [m for m in MIGRATIONS if m.version > version]
+
+
+def apply(db: sqlite3.Connection, migration: Migration) -> None:
+    """Run one migration inside the caller's transaction and record its number."""
+    for statement in migration.sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {migration.version}")

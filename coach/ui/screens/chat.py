@@ -34,8 +34,10 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-WINDOW = 50
-"""Messages mounted at once: the recent ones on opening, then this many more per scroll up."""
+RECENT = 20
+"""Messages mounted on opening a conversation: more than a screenful, few enough to be quick."""
+BATCH = 50
+"""Older messages mounted each time the user scrolls to the top."""
 SAVE_EVERY = 1.0
 """Seconds between saves of a reply while it streams: a crash loses at most this much."""
 
@@ -93,7 +95,7 @@ class ChatScreen(Screen[None]):
         self.session = session
         messages = self.query_one("#messages", VerticalScroll)
         await messages.remove_children()
-        recent = session.messages[-WINDOW:]
+        recent = session.messages[-RECENT:]
         self._first_shown = len(session.messages) - len(recent)
         await messages.mount(Static(id="earlier"))
         await messages.mount_all([self._widget_for(m) for m in recent])
@@ -119,7 +121,7 @@ class ChatScreen(Screen[None]):
         """Mount the next batch of older messages above, keeping the view where it was."""
         if self._first_shown <= 0:
             return
-        start = max(0, self._first_shown - WINDOW)
+        start = max(0, self._first_shown - BATCH)
         batch = self.session.messages[start : self._first_shown]
         messages = self.query_one("#messages", VerticalScroll)
         anchor = next(iter(messages.query(".message")), None)
