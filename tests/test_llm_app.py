@@ -176,3 +176,20 @@ async def test_the_wait_before_a_reply_says_so_and_esc_ends_it(
         assert _status(pilot) == "" and not chat(pilot).busy
         assert len(app.screen.query(CoachMessage)) == 1  # nothing arrived, nothing kept
         assert chat(pilot).session.retry_text() == "hello"
+
+
+async def test_quitting_mid_reply_saves_what_arrived(server: FakeOpenAI, llm_ctx: Context) -> None:
+    app = make_app(_settings(server), llm_ctx)
+    server.add(Script(text="word " * 300, chunk_chars=5, delay=0.02))
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.screen.query_one(ChatInput)
+        box.insert("I want to be a nurse")
+        box.action_submit()
+        await _wait_for(pilot, lambda: len(app.screen.query(CoachMessage)) == 2)
+        partial = list(app.screen.query(CoachMessage))[-1]
+        await _wait_for(pilot, lambda: len(partial.text) >= 30)
+        await pilot.press("ctrl+q")
+    cid = llm_ctx.store.latest()
+    assert cid is not None
+    last = llm_ctx.store.messages(cid)[-1]
+    assert last.status == "cancelled" and len(last.content) >= 30

@@ -154,7 +154,16 @@ class CoachApp(App[None]):
         await chat.load_session(Session.new(self.ctx, chat.session.state.language))
 
     async def action_quit(self) -> None:
-        """Quit, keeping any unsent text as the conversation's draft."""
+        """Quit, keeping any unsent text as the conversation's draft.
+
+        A reply still streaming is stopped first, so what arrived is saved as cancelled
+        rather than left to the last once-a-second save.
+        """
+        chat = self.chat
+        if chat is not None and chat.turn is not None:
+            chat.turn.cancel()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(chat.turn.wait(), timeout=2)
         await self._save_draft()
         with contextlib.suppress(Exception):  # closing connections must never stop a quit
             await self.ctx.engine.aclose()
