@@ -17,6 +17,8 @@ from coach.domain.state import CoachState
 from coach.domain.text import clean_for_display, escape_markdown
 from coach.store.db import ConversationInfo, StoredMessage
 
+_KEPT_EN = {"done": "done", "partly": "partly", "not_yet": "not yet"}
+_KEPT_RU = {"done": "сделано", "partly": "частично", "not_yet": "пока нет"}
 EXPORT_FORMAT = "coach-conversation"
 EXPORT_VERSION = 1
 
@@ -42,8 +44,11 @@ def to_markdown(
         out += [card, ""]
     if state.check_ins:
         out += ["### " + ("Отметки о шагах" if lang == "ru" else "Check-ins"), ""]
+        kept = _KEPT_RU if lang == "ru" else _KEPT_EN
         for check in state.check_ins:
-            out.append(f"- {check.day.isoformat()}: {check.kept} — {escape_markdown(check.note)}")
+            note = f" — {escape_markdown(check.note)}" if check.note else ""
+            step = escape_markdown(check.step)
+            out.append(f"- {check.day.isoformat()}: {step}: {kept[check.kept]}{note}")
         out.append("")
     if card or state.check_ins:
         out += ["---", ""]
