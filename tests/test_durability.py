@@ -69,7 +69,8 @@ async def test_kill_9_mid_reply_keeps_the_message_and_all_but_the_last_second(
     assert rows[1] == ("user", "I want to be a nurse", "complete")
     role, saved, status = rows[2]
     assert (role, status) == ("assistant", "partial") and text.startswith(saved)
-    assert len(saved) >= sent - RATE * 1.5, (len(saved), sent)  # at most ~1 s lost
+    # at most ~1 s lost, plus whatever was still in flight on the socket when it died
+    assert len(saved) >= sent - RATE * 2, (len(saved), sent)
 
     # The next start shows it, marked, and offers to ask again.
     cid = llm_ctx.store.latest()
