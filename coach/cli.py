@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--offline", action="store_true", help="use the offline guided engine even with a key"
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="a line-by-line conversation on stdin/stdout (automatic when not on a terminal)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.add_parser("list", help="list saved conversations, most recent first")
     export = commands.add_parser("export", help="export a conversation as Markdown or JSON")
@@ -237,9 +242,13 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
     return EXIT_OK
 
 
-def _run_app(settings: Settings, resume: str | None) -> int:
+def _plain_wanted(flag: bool) -> bool:
+    """Plain mode when asked, when stdout is not a terminal, or on a dumb terminal."""
+    return flag or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
+
+
+def _run_app(settings: Settings, resume: str | None, plain: bool = False) -> int:
     from coach.bootstrap import build_context
-    from coach.ui.factory import build_app
 
     ctx = build_context(settings)
     resume_id: str | None = None
@@ -249,6 +258,17 @@ def _run_app(settings: Settings, resume: str | None) -> int:
             return _fail("no saved conversations yet; run `coach` to start one")
     elif resume is not None:
         resume_id = ctx.store.resolve(resume)
+    if _plain_wanted(plain):
+        from coach.plain import run_plain
+
+        for notice in ([ctx.store.notice] if ctx.store.notice else []) + [
+            str(n) for n in ctx.lessons.notices
+        ]:
+            print(f"coach: {clean_for_display(notice)}", file=sys.stderr)
+        echo = not sys.stdin.isatty()
+        return run_plain(ctx, settings.language, resume_id, sys.stdin, sys.stdout, sys.stderr, echo)
+    from coach.ui.factory import build_app
+
     build_app(settings, ctx, resume_id).run()
     return EXIT_OK
 
@@ -283,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return count_tokens(settings, args.files, sys.stdout, sys.stderr)
         if args.command == "export":
             return _cmd_export(settings, args.id, args.format, args.output)
-        return _run_app(settings, args.resume)
+        return _run_app(settings, args.resume, args.plain)
     except (SettingsError, StoreError) as exc:
         return _fail(str(exc))
     except FlowError as exc:
@@ -292,6 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `coach ... | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # the last guard: one line, never a traceback
         if os.environ.get("COACH_DEBUG"):
             raise

@@ -1,0 +1,84 @@
+"""Plain mode: the whole coaching session as lines on stdin and a transcript on stdout."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from tests.conftest import llm_settings
+from tests.fake_openai import FakeOpenAI, Script
+from tests.scenarios import ENGLISH, RUSSIAN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_plain(monkeypatch: pytest.MonkeyPatch, lines: list[str], *args: str) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    return main(["--plain", *args])
+
+
+def test_a_whole_session_piped_through_plain_mode_ends_with_the_plan(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_plain(monkeypatch, ENGLISH) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Hi, I'm coach")
+    assert "> I want to be a nurse" in out  # piped input is echoed into the transcript
+    tail = out.rstrip().splitlines()[-12:]
+    assert any("120,000 ÷ 5,000 a month = about 24 months" in line for line in tail)
+    assert "**" not in out and "`" not in out  # Markdown markers are not read out
+
+
+def test_russian_and_resume_in_plain_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_plain(monkeypatch, RUSSIAN[:3]) == 0
+    first = capsys.readouterr().out
+    assert "Почему это важно" in first or "почему" in first.lower()
+    assert run_plain(monkeypatch, RUSSIAN[3:], "--resume") == 0
+    out = capsys.readouterr().out
+    assert "Ваш план" in out
+
+
+def test_plain_mode_starts_by_itself_when_stdout_is_not_a_terminal(tmp_path: Path) -> None:
+    env = {
+        "COACH_DATA_DIR": str(tmp_path / "data"),
+        "COACH_CONFIG": str(tmp_path / "none.toml"),
+        "PYTHONPATH": str(ROOT),
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "coach"],
+        input="I want to be a nurse\n/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "What is your dream job" in result.stdout and "> I want to be a nurse" in result.stdout
+    assert "\x1b[" not in result.stdout  # no full-screen escape codes
+
+
+def test_plain_mode_streams_a_model_and_reports_a_fault_in_one_line(
+    server: FakeOpenAI,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    config = Path(str(llm_settings(server.base_url).config_path))
+    config.write_text("max_retries = 0\n", encoding="utf-8")
+    server.add(Script(text="Why a nurse?", chunk_chars=3), Script(fault="503"))
+    server.add(Script(text="Still here."))
+    assert run_plain(monkeypatch, ["a nurse", "to help", "to help"]) == 0
+    captured = capsys.readouterr()
+    assert "Why a nurse?" in captured.out and "Still here." in captured.out
+    assert captured.err.strip().splitlines() == [
+        "coach: The model server had an error (503). Send your message again to retry."
+    ]
