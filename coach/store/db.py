@@ -64,6 +64,7 @@ class Store:
         self._now = now
         self._lock = threading.RLock()
         self._writes = 0
+        self._checkpointer: threading.Thread | None = None
         self.notice: str | None = None
         """Something the user should hear about opening the store (a damaged file moved)."""
         try:
@@ -116,8 +117,9 @@ class Store:
                 yield self._db
                 self._db.execute("COMMIT")
                 self._writes += 1
-                if self._writes % CHECKPOINT_EVERY == 0:
-                    threading.Thread(target=self._checkpoint, daemon=True).start()
+                if self._writes % CHECKPOINT_EVERY == 0 and not self._checkpointing():
+                    self._checkpointer = threading.Thread(target=self._checkpoint, daemon=True)
+                    self._checkpointer.start()
             except BaseException as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
@@ -143,7 +145,12 @@ class Store:
             finally:
                 db.close()
 
+    def _checkpointing(self) -> bool:
+        return self._checkpointer is not None and self._checkpointer.is_alive()
+
     def close(self) -> None:
+        if self._checkpointer is not None:  # let it finish, so the last checkpoint runs alone
+            self._checkpointer.join(timeout=5)
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -141,6 +141,8 @@ class ChatScreen(Screen[None]):
         self.query_one(ChatInput).placeholder = t("placeholder", lang)
         for badge in self.query("#mode-badge").results(Static):
             badge.update(t("offline_badge", lang))
+        for bar in self.query(KeyBar):
+            bar.refresh_keys()
         you, coach = t("you", lang), t("coach", lang)
         for message in self.query(".message"):
             message.border_title = you if isinstance(message, UserMessage) else coach

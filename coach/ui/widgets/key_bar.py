@@ -11,6 +11,36 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from coach.domain.text import Language
+from coach.ui.strings import t
+
+_ACTION_KEYS = {
+    "submit": "key_send",
+    "newline": "key_newline",
+    "app.new_conversation": "key_new",
+    "new_conversation": "key_new",
+    "app.conversations": "key_conversations",
+    "app.quit": "key_quit",
+    "quit": "key_quit",
+    "stop": "key_stop",
+    "retry": "key_retry",
+    "resume": "key_resume",
+    "search": "key_search",
+    "rename": "key_rename",
+    "delete": "key_delete",
+    "back": "key_back",
+    "app.pop_screen": "key_back",
+    "answer(False)": "key_no",
+    "answer(True)": "key_yes",
+    "cancel": "key_cancel",
+}
+
+
+def _label(action: str, description: str, language: Language) -> str:
+    """The binding's description in the interface language, where the catalogue has it."""
+    key = _ACTION_KEYS.get(action)
+    return t(key, language) if key else description
+
 
 class KeyBar(Static):
     """The keys that work right now, each with what it does.
@@ -27,6 +57,15 @@ class KeyBar(Static):
         if self.is_attached and screen is self.screen:
             self.refresh_keys()
 
+    def _language(self) -> Language:
+        """The screen's conversation language if it has one, else the app's."""
+        session = getattr(self.screen, "session", None)
+        found = session.state.language if session is not None else None
+        found = (
+            found or getattr(self.screen, "language", None) or getattr(self.app, "language", "en")
+        )
+        return "ru" if found == "ru" else "en"
+
     def refresh_keys(self) -> None:
         """Redraw from the screen's active bindings."""
         parts: list[Content] = []
@@ -37,9 +76,13 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
-            label = binding.description + ("" if enabled else " (off)")
+            lang = self._language()
+            label = _label(binding.action, binding.description, lang)
+            if not enabled:
+                label += f" ({t('key_off', lang)})"
             style = "bold" if enabled else "dim"
             parts.append(Content.assemble((f" {key} ", f"{style} reverse"), f" {label} "))
         if self.app.ENABLE_COMMAND_PALETTE:
-            parts.append(Content.assemble((" ^p ", "bold reverse"), " palette "))
+            palette_label = t("key_palette", self._language())
+            parts.append(Content.assemble((" ^p ", "bold reverse"), f" {palette_label} "))
         self.update(Content(" ").join(parts))

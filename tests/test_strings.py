@@ -1,0 +1,41 @@
+"""The interface catalogues: every key in both languages, and the Russian interface shows."""
+
+from __future__ import annotations
+
+import string
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.strings import catalogue, missing_keys
+from tests.pilot import SIZE, make_app, send
+from tests.scenarios import RUSSIAN
+
+
+def test_no_language_lacks_a_key() -> None:
+    assert missing_keys() == {"en": set(), "ru": set()}
+
+
+def test_both_languages_use_the_same_placeholders() -> None:
+    def names(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    en, ru = catalogue("en"), catalogue("ru")
+    assert {k: names(v) for k, v in en.items()} == {k: names(ru[k]) for k in en}
+
+
+def test_russian_text_is_really_russian() -> None:
+    same = [k for k, v in catalogue("ru").items() if v == catalogue("en")[k] and v.isascii()]
+    assert same == []
+
+
+async def test_a_russian_conversation_gets_a_russian_interface(
+    settings: Settings, ctx: Context
+) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, RUSSIAN[0])
+        await pilot.pause()
+        bar = str(app.screen.query_one("KeyBar").render())
+        assert "Отправить" in bar and "Выход" in bar and "Send" not in bar
+        panel = str(app.screen.query_one("#progress-title").render())
+        assert panel == "Этапы"
