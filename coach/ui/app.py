@@ -139,6 +139,23 @@ class CoachApp(App[None]):
             )
         )
 
+    async def action_lessons(self) -> None:
+        """The lesson reader, open at the lesson and passage the coach last cited."""
+        from coach.ui.screens.lessons import LessonsScreen
+
+        chat = self.chat
+        language = chat.session.state.language if chat else self.language
+        lesson, quote = None, ""
+        if chat is not None:
+            state = chat.session.state
+            cited = state.chosen_path or (
+                state.candidate_paths[0] if state.candidate_paths else None
+            )
+            if cited is not None:
+                path = self.ctx.flow.path(cited)
+                lesson, quote = path.lesson, path.quote
+        await self.push_screen(LessonsScreen(self.ctx.lessons, language, lesson, quote))
+
     def _automatic_title(self, conversation_id: str) -> str:
         """The title coach makes from the dream job and path. Blocking I/O (one read)."""
         return make_title(self.ctx.store.state(conversation_id), self.ctx.flow)

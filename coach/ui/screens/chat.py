@@ -49,6 +49,7 @@ class ChatScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "app.new_conversation", "New"),
         Binding("ctrl+o", "app.conversations", "Conversations"),
+        Binding("ctrl+l", "app.lessons", "Lessons"),
         Binding("ctrl+q", "app.quit", "Quit"),
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+r", "retry", "Retry"),

@@ -20,6 +20,7 @@ _ACTION_KEYS = {
     "app.new_conversation": "key_new",
     "new_conversation": "key_new",
     "app.conversations": "key_conversations",
+    "app.lessons": "key_lessons",
     "app.quit": "key_quit",
     "quit": "key_quit",
     "stop": "key_stop",

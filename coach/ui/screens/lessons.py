@@ -1,0 +1,142 @@
+"""The lesson reader: every lesson the coach teaches from, searchable, rendered as Markdown.
+
+Opened from the chat, it goes straight to the lesson the coach cited and marks the quoted
+passage, so a user can read the quote in its context.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets.markdown import MarkdownBlock
+
+from coach.domain.lessons import Lesson, LessonLibrary
+from coach.domain.text import Language, clean_for_display, normalize
+from coach.ui.strings import t
+from coach.ui.widgets.key_bar import KeyBar
+
+
+def quote_line(lesson: Lesson, quote: str) -> int | None:
+    """The 0-based line of ``lesson.body`` where ``quote`` starts, if it is there."""
+    first = quote.strip().splitlines()[0].strip() if quote.strip() else ""
+    if not first:
+        return None
+    for number, line in enumerate(lesson.body.splitlines()):
+        if first[:40] in line:
+            return number
+    return None
+
+
+class LessonsScreen(Screen[None]):
+    """A list of lessons on the left, the chosen one on the right."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(
+        self,
+        lessons: LessonLibrary,
+        language: Language,
+        open_lesson: str | None = None,
+        quote: str = "",
+    ) -> None:
+        super().__init__()
+        self.lessons = lessons
+        self.language = language
+        self.open_lesson = open_lesson
+        self.quote = quote
+        self.shown: list[Lesson] = list(lessons)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("lessons", self.language), id="heading")
+        with Horizontal(id="body"):
+            with Vertical(id="list-column"):
+                yield Input(placeholder=t("lessons_search_hint", self.language), id="search")
+                yield DataTable(id="lesson-table", cursor_type="row")
+            with VerticalScroll(id="reader"):
+                yield Static(id="lesson-meta")
+                yield Markdown(id="lesson-text", open_links=False)
+        yield KeyBar()
+
+    async def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("title", "lesson_lang", "source"):
+            table.add_column(t(key, self.language), key=key)
+        self._fill(self.shown)
+        chosen = self.lessons.get(self.open_lesson) if self.open_lesson else None
+        if chosen is not None:  # highlighting its row shows it, at the quote
+            table.move_cursor(row=self.shown.index(chosen), animate=False)
+        table.focus()
+
+    def _fill(self, lessons: list[Lesson]) -> None:
+        self.shown = lessons
+        table = self.query_one(DataTable)
+        table.clear()
+        for lesson in lessons:
+            table.add_row(
+                Text(clean_for_display(lesson.title)),
+                Text(lesson.language),
+                Text(clean_for_display(lesson.origin)),
+                key=lesson.id,
+            )
+
+    async def show_lesson(self, lesson: Lesson, quote: str = "") -> None:
+        """Render ``lesson``; with a quote, scroll to it and mark its block as cited."""
+        meta = f"{lesson.title} · {lesson.language} · {lesson.source}"
+        self.query_one("#lesson-meta", Static).update(Content(clean_for_display(meta)))
+        text = self.query_one("#lesson-text", Markdown)
+        await text.update(clean_for_display(lesson.body))
+        line = quote_line(lesson, quote) if quote else None
+        reader = self.query_one("#reader", VerticalScroll)
+        if line is None:
+            reader.scroll_home(animate=False)
+            return
+        for block in text.query(MarkdownBlock):
+            start, end = block.source_range
+            if start <= line < max(end, start + 1) and block.parent is text:
+                block.add_class("cited")
+                block.border_title = t("cited", self.language)
+                self.call_after_refresh(reader.scroll_to_widget, block, top=True, animate=False)
+                break
+
+    @on(DataTable.RowHighlighted)
+    async def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.shown):
+            lesson = self.shown[event.cursor_row]
+            keep_quote = lesson.id == self.open_lesson
+            await self.show_lesson(lesson, self.quote if keep_quote else "")
+
+    @on(Input.Changed, "#search")
+    def search(self, event: Input.Changed) -> None:
+        needle = normalize(event.value)
+        every = list(self.lessons)
+        if needle:
+            every = [
+                lesson
+                for lesson in every
+                if needle in normalize(lesson.title) or needle in normalize(lesson.body)
+            ]
+        self._fill(every)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            self.query_one(DataTable).focus()
+            return
+        self.app.pop_screen()

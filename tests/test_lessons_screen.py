@@ -1,0 +1,55 @@
+"""The lesson reader: browse, search, and open at the passage the coach quoted."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Markdown
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.screens.lessons import LessonsScreen
+from tests.pilot import SIZE, make_app, send
+from tests.scenarios import ENGLISH
+
+
+async def test_from_the_chat_the_cited_lesson_opens_at_the_quote(
+    settings: Settings, ctx: Context
+) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ENGLISH[:13]:  # up to choosing the tuition path
+            await send(pilot, text)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonsScreen)
+        path = ctx.flow.path("tuition")
+        assert screen.open_lesson == path.lesson
+        cited = list(screen.query(".cited"))
+        assert (
+            (len(cited) == 1
+            and path.quote.splitlines()[0][:30] in str(getattr(cited[0], "_content", "")))
+            or cited[0].border_title == "quoted by the coach"
+        )
+        assert screen.query_one("#reader").scroll_y > 0  # scrolled down to the passage
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonsScreen)
+
+
+async def test_lessons_can_be_browsed_and_searched(settings: Settings, ctx: Context) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == len(ctx.lessons) == 3
+        await pilot.press("slash", *"оператор")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == "оператор"
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["ru"]
+        await pilot.pause()
+        body = app.screen.query_one("#lesson-text", Markdown).source
+        assert body.startswith(
+            next(lesson for lesson in ctx.lessons if lesson.language == "ru").body[:20]
+        )
