@@ -85,6 +85,9 @@ class ConfigFile(BaseModel):
     models: dict[str, ModelLimits] = {}
     """Per-model context window, output limit and tokenizer encoding."""
 
+    keys: dict[str, str] = {}
+    """Remapped keys, such as new = "ctrl+t" (the names are in the help screen, F1)."""
+
 
 class Settings(BaseModel):
     """The resolved settings the app is built from."""
@@ -120,6 +123,7 @@ class Settings(BaseModel):
     """For crisis resources: from config.toml, else the locale's territory."""
     moderation: bool = False
     model_overrides: dict[str, ModelOverride] = {}
+    keys: dict[str, str] = {}
     sources: dict[str, str] = {}
     """Where each setting came from ("--model", "OPENAI_API_KEY", "config.toml", "default")."""
 
@@ -242,6 +246,7 @@ def resolve_settings(
         # OpenAI's own API has the moderation endpoint; other servers rarely do.
         moderation=config.moderation if config.moderation is not None else not url,
         model_overrides=overrides,
+        keys=dict(config.keys),
         sources=sources,
         data_dir=data_dir,
         config_path=config_path,

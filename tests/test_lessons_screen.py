@@ -27,10 +27,9 @@ async def test_from_the_chat_the_cited_lesson_opens_at_the_quote(
         assert screen.open_lesson == path.lesson
         cited = list(screen.query(".cited"))
         assert (
-            (len(cited) == 1
-            and path.quote.splitlines()[0][:30] in str(getattr(cited[0], "_content", "")))
-            or cited[0].border_title == "quoted by the coach"
-        )
+            len(cited) == 1
+            and path.quote.splitlines()[0][:30] in str(getattr(cited[0], "_content", ""))
+        ) or cited[0].border_title == "quoted by the coach"
         assert screen.query_one("#reader").scroll_y > 0  # scrolled down to the passage
         await pilot.press("escape")
         await pilot.pause()

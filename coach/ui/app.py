@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.domain.text import Language
 from coach.session import Context, Session, make_title
+from coach.store.prefs import load_prefs, save_prefs
+from coach.ui.actions import ChatActions, Options
+from coach.ui.commands import coach_commands
+from coach.ui.keys import KEY_IDS
 from coach.ui.screens.chat import ChatScreen, one_line
 
 if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
@@ -25,7 +29,7 @@ if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the 
 WARM_UP_DELAY = 0.3
 
 
-class CoachApp(App[None]):
+class CoachApp(ChatActions):
     """coach's terminal UI."""
 
     TITLE = "coach"
@@ -39,8 +43,10 @@ class CoachApp(App[None]):
         resume_id: str | None = None,
         notices: Iterable[tuple[str, bool]] = (),
         mode: str = "",
+        options: Options | None = None,
     ) -> None:
         super().__init__()
+        self.options = options or Options()
         self.ctx = ctx
         self.language: Language = language
         self.resume_id = resume_id
@@ -54,6 +60,13 @@ class CoachApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(gc.freeze)
+        if self.options.theme in self.available_themes:
+            self.theme = self.options.theme
+        unknown = set(self.options.keymap) - KEY_IDS
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            self.notify(f"config.toml [keys]: no such key action: {names}", severity="warning")
+        self.set_keymap({k: v for k, v in self.options.keymap.items() if k in KEY_IDS})
         for notice, is_warning in self.notices:
             if is_warning:
                 self.notify(notice, severity="warning", markup=False, timeout=8)
@@ -84,6 +97,28 @@ class CoachApp(App[None]):
         for notice in notices:
             self.notify(notice, severity="warning", markup=False, timeout=10)
         gc.freeze()
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme the user picks, for the next start."""
+        if self.options.prefs_path is not None and theme != self.options.theme:
+            self.options.theme = theme
+            self.save_theme(theme)
+
+    @work(group="prefs")
+    async def save_theme(self, theme: str) -> None:
+        path = self.options.prefs_path
+        if path is None:
+            return
+        try:
+            await asyncio.to_thread(save_prefs, path, {**load_prefs(path), "theme": theme})
+        except OSError as exc:
+            self.notify(one_line(exc), severity="warning", markup=False)
+
+    async def show_new_session(self) -> None:
+        """Replace the open conversation with a new one (after deleting it)."""
+        chat = self.chat
+        if chat is not None:
+            await chat.load_session(Session.new(self.ctx, chat.session.state.language))
 
     @property
     def chat(self) -> ChatScreen | None:
@@ -188,9 +223,4 @@ class CoachApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "New conversation", "Start a new coaching conversation", self.action_new_conversation
-        )
-        yield SystemCommand(
-            "Conversations", "List, resume or delete saved conversations", self.action_conversations
-        )
+        yield from coach_commands(self)

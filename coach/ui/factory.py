@@ -5,6 +5,8 @@ from __future__ import annotations
 from coach.domain.text import clean_for_display
 from coach.session import Context
 from coach.settings import Settings
+from coach.store.prefs import PREFS_NAME, load_prefs
+from coach.ui.actions import Options
 from coach.ui.app import CoachApp
 
 
@@ -14,4 +16,13 @@ def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) ->
     if ctx.store.notice:
         notices.insert(0, (clean_for_display(ctx.store.notice), True))
     mode = "" if ctx.engine.name == "offline" else settings.model
-    return CoachApp(ctx, settings.language, resume_id=resume_id, notices=notices, mode=mode)
+    prefs_path = settings.data_dir / PREFS_NAME
+    options = Options(
+        export_dir=settings.data_dir / "exports",
+        prefs_path=prefs_path,
+        keymap=dict(settings.keys),
+        theme=load_prefs(prefs_path).get("theme"),
+    )
+    return CoachApp(
+        ctx, settings.language, resume_id=resume_id, notices=notices, mode=mode, options=options
+    )

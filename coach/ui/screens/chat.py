@@ -47,12 +47,14 @@ class ChatScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "app.new_conversation", "New"),
-        Binding("ctrl+o", "app.conversations", "Conversations"),
-        Binding("ctrl+l", "app.lessons", "Lessons"),
-        Binding("ctrl+q", "app.quit", "Quit"),
-        Binding("escape", "stop", "Stop"),
-        Binding("ctrl+r", "retry", "Retry"),
+        Binding("ctrl+n", "app.new_conversation", "New", id="new"),
+        Binding("ctrl+o", "app.conversations", "Conversations", id="conversations"),
+        Binding("ctrl+l", "app.lessons", "Lessons", id="lessons"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+        Binding("escape", "stop", "Stop", id="stop"),
+        Binding("ctrl+r", "retry", "Retry", id="retry"),
+        Binding("f1", "app.help", "Help", id="help", show=False),
+        Binding("ctrl+b", "app.copy_reply", "Copy", id="copy", show=False),
     ]
     NOTES: ClassVar[dict[str, str]] = {
         "cancelled": "stopped",

@@ -20,8 +20,8 @@ class ChatInput(TextArea):
     # binding it ran before queued characters were inserted, and fast typing lost words.
     # The bindings are here so the footer shows the keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Send"),
-        Binding("ctrl+j", "newline", "New line"),
+        Binding("enter", "submit", "Send", id="send"),
+        Binding("ctrl+j", "newline", "New line", id="newline"),
     ]
 
     @dataclass
