@@ -13,6 +13,7 @@ from typing import TextIO
 
 from coach.domain.text import Language, clean_for_display
 from coach.engines.base import Chunk, Reply
+from coach.engines.errors import EngineError
 from coach.session import Context, Session, message_problem
 from coach.store.db import StoreError
 
@@ -45,6 +46,8 @@ class PlainChat:
         for key in ("Press ctrl+r to retry", "press ctrl+r to retry", "Press ctrl+r"):
             message = message.replace(key, "Send your message again to retry")
         message = message.replace("then press ctrl+r", "then send it again")
+        for key in ("Нажмите ctrl+r, чтобы повторить", "и нажмите ctrl+r"):
+            message = message.replace(key, "Отправьте сообщение снова, чтобы повторить")
         self.err.write(f"coach: {clean_for_display(message)}\n")
         self.err.flush()
 
@@ -97,7 +100,10 @@ class PlainChat:
             if streamed:
                 self.out.write("\n\n")
                 await asyncio.to_thread(session.record_unfinished, "".join(streamed), "error")
-            self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            if isinstance(exc, EngineError):
+                self._fail(exc.localized(session.state.language))
+            else:
+                self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def run_plain(

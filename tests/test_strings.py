@@ -39,3 +39,21 @@ async def test_a_russian_conversation_gets_a_russian_interface(
         assert "Отправить" in bar and "Выход" in bar and "Send" not in bar
         panel = str(app.screen.query_one("#progress-title").render())
         assert panel == "Этапы"
+
+
+async def test_model_errors_are_shown_in_the_conversations_language(
+    server,
+    llm_ctx: Context,  # type: ignore[no-untyped-def]
+) -> None:
+    from textual.widgets import Static
+
+    from tests.conftest import llm_settings
+    from tests.fake_openai import Script
+
+    app = make_app(llm_settings(server.base_url), llm_ctx)
+    server.add(Script(text="Почему?"), Script(fault="503"))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "Хочу стать медсестрой")
+        await send(pilot, "Чтобы помогать людям")
+        status = app.screen.query_one("#status", Static)
+        assert str(status.render()).startswith("Ошибка на сервере модели (503)")

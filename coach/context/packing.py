@@ -30,6 +30,10 @@ Message = dict[str, Any]
 class ContextFull(ValueError):
     """Even the fixed parts and the new message do not fit the model's window."""
 
+    def __init__(self, tokens: int, model: str) -> None:
+        super().__init__(f"this message is {tokens} tokens too long for {model}'s context window")
+        self.tokens, self.model = tokens, model
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -128,9 +132,7 @@ def pack(
     fixed = counter.count_messages([*head, user, *tail]) + tools_tokens(tools, counter)
     available = model.context_window - model.reply_reserve - fixed
     if available < 0:
-        raise ContextFull(
-            f"this message is {-available} tokens too long for {model.name}'s context window"
-        )
+        raise ContextFull(-available, model.name)
     recent: list[Message] = []
     spent = 0
     turn_budget = int(available * TURN_SHARE)

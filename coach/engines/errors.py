@@ -1,40 +1,50 @@
-"""Turns any failure of a model request into one line a user can act on."""
+"""Turns any failure of a model request into one line a user can act on, in their language.
+
+The wording lives in the interface catalogues (prompts/ui, keys ``err_*``); an EngineError
+carries the key and its values, and reads as English where no language is at hand.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import Any
+
+from coach.domain.text import Language
+from coach.i18n import t
 
 
-@dataclass
 class EngineError(Exception):
-    """A failed model turn, worded for the status line: what happened and what to do."""
+    """A failed model turn: what happened and what to do, by catalogue key."""
 
-    message: str
-    retry_after: float | None = None
+    def __init__(self, key: str, retry_after: float | None = None, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+        self.retry_after = retry_after
+
+    def localized(self, language: Language) -> str:
+        return t(self.key, language).format(**self.values)
 
     def __str__(self) -> str:
-        return self.message
+        return self.localized("en")
 
 
-def _status_message(status: int, detail: str, retry_after: float | None) -> str:
+def _status_error(status: int, detail: str, retry_after: float | None) -> EngineError:
     if status == 401:
-        return "The API key was refused (401): check OPENAI_API_KEY or api_key in config.toml."
+        return EngineError("err_401")
     if status == 403:
-        return "This key may not use that model or endpoint (403): check the key's permissions."
+        return EngineError("err_403")
     if status == 404:
-        return "The server does not know this model (404): check --model or model in config.toml."
+        return EngineError("err_404")
     if status == 429:
-        wait = f" Wait {retry_after:g} s, then" if retry_after else ""
-        return f"The server is rate-limiting requests (429).{wait} press ctrl+r to retry."
+        if retry_after:
+            return EngineError("err_429_wait", retry_after, wait=f"{retry_after:g}")
+        return EngineError("err_429")
     if "context" in detail and ("length" in detail or "window" in detail):
-        return (
-            "The request did not fit the model's context window: set context_window for "
-            "this model in config.toml, then press ctrl+r."
-        )
+        return EngineError("err_context")
     if status >= 500:
-        return f"The model server had an error ({status}). Press ctrl+r to retry."
-    return f"The model server refused the request ({status}). Press ctrl+r to retry."
+        return EngineError("err_5xx", status=status)
+    return EngineError("err_4xx", status=status)
 
 
 def _retry_after(headers: object) -> float | None:
@@ -51,9 +61,6 @@ def _retry_after(headers: object) -> float | None:
     return None
 
 
-CUT = "The connection was cut in the middle of the reply. Press ctrl+r to retry."
-
-
 def describe(exc: BaseException, mid_reply: bool = False) -> EngineError:
     """One line for any exception the openai client (or its HTTP layer) raises mid-turn.
 
@@ -65,24 +72,21 @@ def describe(exc: BaseException, mid_reply: bool = False) -> EngineError:
     if isinstance(exc, EngineError):
         return exc
     if mid_reply and isinstance(exc, openai.APIConnectionError | ConnectionError):
-        return EngineError(CUT)
+        return EngineError("err_cut")
     if isinstance(exc, openai.APIStatusError):
         retry_after = _retry_after(exc.response.headers)
         body = exc.body if isinstance(exc.body, dict) else {}
         detail = json.dumps(body).lower() + " " + str(getattr(exc, "code", "") or "").lower()
-        return EngineError(_status_message(exc.status_code, detail, retry_after), retry_after)
+        return _status_error(exc.status_code, detail, retry_after)
     if isinstance(exc, openai.APITimeoutError) or "Timeout" in type(exc).__name__:
-        return EngineError("The model server took too long to answer. Press ctrl+r to retry.")
+        return EngineError("err_timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return EngineError(
-            "Cannot reach the model server: check your connection or OPENAI_BASE_URL, "
-            "then press ctrl+r."
-        )
+        return EngineError("err_connect")
     if isinstance(exc, ValueError):  # a chunk that is not valid JSON
-        return EngineError("The model server sent a malformed reply. Press ctrl+r to retry.")
+        return EngineError("err_malformed")
     name = type(exc).__name__
     if "Protocol" in name or "Read" in name or "Transport" in name or "Stream" in name:
-        return EngineError(CUT)
+        return EngineError("err_cut")
     if isinstance(exc, openai.APIError):
-        return EngineError("The model server reported an error mid-reply. Press ctrl+r to retry.")
-    return EngineError(f"The model request failed ({name}). Press ctrl+r to retry.")
+        return EngineError("err_stream")
+    return EngineError("err_failed", name=name)

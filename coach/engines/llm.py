@@ -207,7 +207,7 @@ class LLMEngine:
             try:
                 packed = await asyncio.to_thread(self.pack_turn, s, history, text, tail)
             except ContextFull as exc:
-                raise EngineError(f"{str(exc).capitalize()}: shorten it and send again.") from None
+                raise EngineError("err_too_long", tokens=exc.tokens, model=exc.model) from None
             calls: dict[int, _Call] = {}
             started = False
             round_text: list[str] = []
@@ -310,4 +310,4 @@ class LLMEngine:
         except Exception as exc:
             raise describe(exc, mid_reply=got_choice) from None
         if not got_choice:
-            raise EngineError("The model sent an empty reply. Press ctrl+r to retry.")
+            raise EngineError("err_empty")

@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from coach.domain.text import clean_for_display
 from coach.engines.base import Chunk, ContextUse, Reply
+from coach.engines.errors import EngineError
 from coach.session import Session, Shown, message_problem
 from coach.store.db import StoreError
 from coach.ui.strings import t
@@ -308,9 +309,10 @@ class ChatScreen(Screen[None]):
 
         Not also as a toast: the same words twice, and the toast covered the side panel.
         """
-        line = one_line(exc)
+        lang = self.session.state.language
+        line = exc.localized(lang) if isinstance(exc, EngineError) else one_line(exc)
         if "ctrl+r" not in line and self.session.retry_text() is not None:
-            line = f"{line} · {t('retry_hint', self.session.state.language)}"
+            line = f"{line} · {t('retry_hint', lang)}"
         self._set_status(line)
 
     def current_draft(self) -> str:
