@@ -82,3 +82,17 @@ def test_plain_mode_streams_a_model_and_reports_a_fault_in_one_line(
     assert captured.err.strip().splitlines() == [
         "coach: The model server had an error (503). Send your message again to retry."
     ]
+
+
+def test_a_dumb_terminal_gets_plain_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.cli import _plain_wanted
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Tty())
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert not _plain_wanted(False) and _plain_wanted(True)
+    monkeypatch.setenv("TERM", "dumb")
+    assert _plain_wanted(False)
