@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from coach.domain.text import Language, clean_for_display
@@ -22,6 +21,7 @@ from coach.store.db import ConversationInfo, Store, StoreError
 from coach.ui.screens.chat import one_line
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.rename import RenameScreen
+from coach.ui.screens.searchable import SearchableList
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
@@ -31,7 +31,7 @@ FIRST_PAGE = 60
 FILL_BATCH = 150
 
 
-class ConversationsScreen(Screen[None]):
+class ConversationsScreen(SearchableList):
     """Lists conversations. Titles are user words, so they are shown as plain text."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
@@ -158,18 +158,6 @@ class ConversationsScreen(Screen[None]):
         table.display = bool(self.rows)
         if focus and self.rows:
             table.focus()
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_back(self) -> None:
-        """Esc: leave the search first (clearing it), then the screen."""
-        search = self.query_one("#search", Input)
-        if search.value:
-            search.value = ""
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
 
     @work(group="rename")
     async def action_rename(self) -> None:

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from coach.domain.lessons import Lesson, LessonLibrary
 from coach.domain.text import Language, clean_for_display, normalize
+from coach.ui.screens.searchable import SearchableList
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
@@ -36,7 +36,7 @@ def quote_line(lesson: Lesson, quote: str) -> int | None:
     return None
 
 
-class LessonsScreen(Screen[None]):
+class LessonsScreen(SearchableList):
     """A list of lessons on the left, the chosen one on the right."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
@@ -129,14 +129,3 @@ class LessonsScreen(Screen[None]):
                 if needle in normalize(lesson.title) or needle in normalize(lesson.body)
             ]
         self._fill(every)
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.value:
-            search.value = ""
-            self.query_one(DataTable).focus()
-            return
-        self.app.pop_screen()
