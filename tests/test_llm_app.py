@@ -34,6 +34,18 @@ async def _wait_for(pilot: Pilot[None], check: object, timeout: float = 5.0) -> 
         await pilot.pause(0.02)
 
 
+async def _streaming(pilot: Pilot[None], text: str, min_chars: int) -> CoachMessage:
+    """Send ``text`` (as Enter does) and wait until the reply has ``min_chars`` on screen."""
+    app = pilot.app
+    box = app.screen.query_one(ChatInput)
+    box.insert(text)
+    box.action_submit()
+    await _wait_for(pilot, lambda: len(app.screen.query(CoachMessage)) == 2)
+    partial = list(app.screen.query(CoachMessage))[-1]
+    await _wait_for(pilot, lambda: len(partial.text) >= min_chars)
+    return partial
+
+
 async def test_a_whole_llm_session_streams_to_a_plan_card_and_resumes(
     server: FakeOpenAI, llm_ctx: Context
 ) -> None:
@@ -89,12 +101,7 @@ async def test_escape_stops_a_reply_keeps_the_part_and_retry_sends_again(
     app = make_app(_settings(server), llm_ctx)
     server.add(Script(text="word " * 200, chunk_chars=5, delay=0.02))
     async with app.run_test(size=SIZE) as pilot:
-        box = app.screen.query_one(ChatInput)
-        box.insert("I want to be a nurse")
-        box.action_submit()
-        await _wait_for(pilot, lambda: len(app.screen.query(CoachMessage)) == 2)
-        partial = list(app.screen.query(CoachMessage))[-1]
-        await _wait_for(pilot, lambda: len(partial.text) >= 20)
+        partial = await _streaming(pilot, "I want to be a nurse", 20)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -182,12 +189,7 @@ async def test_quitting_mid_reply_saves_what_arrived(server: FakeOpenAI, llm_ctx
     app = make_app(_settings(server), llm_ctx)
     server.add(Script(text="word " * 300, chunk_chars=5, delay=0.02))
     async with app.run_test(size=SIZE) as pilot:
-        box = app.screen.query_one(ChatInput)
-        box.insert("I want to be a nurse")
-        box.action_submit()
-        await _wait_for(pilot, lambda: len(app.screen.query(CoachMessage)) == 2)
-        partial = list(app.screen.query(CoachMessage))[-1]
-        await _wait_for(pilot, lambda: len(partial.text) >= 30)
+        await _streaming(pilot, "I want to be a nurse", 30)
         await pilot.press("ctrl+q")
     cid = llm_ctx.store.latest()
     assert cid is not None
