@@ -57,3 +57,23 @@ async def test_model_errors_are_shown_in_the_conversations_language(
         await send(pilot, "Чтобы помогать людям")
         status = app.screen.query_one("#status", Static)
         assert str(status.render()).startswith("Ошибка на сервере модели (503)")
+
+
+async def test_a_moved_database_is_announced_in_the_users_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from coach.bootstrap import build_context
+    from coach.settings import resolve_settings
+    from tests.conftest import fixed_now
+
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "coach.db").write_bytes(b"not a database" * 100)
+    settings = resolve_settings(
+        {"COACH_DATA_DIR": str(data), "COACH_CONFIG": "/none"}, language="ru"
+    )
+    ctx = build_context(settings, now=fixed_now)
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("База разговоров была повреждена") for m in messages)
+    ctx.store.close()

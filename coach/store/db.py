@@ -66,6 +66,8 @@ class Store:
         self._writes = 0
         self._checkpointer: threading.Thread | None = None
         self.notice: str | None = None
+        self.moved_aside: Path | None = None
+        """Where a damaged database was moved on opening, for the UI to say in its language."""
         """Something the user should hear about opening the store (a damaged file moved)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -24,6 +24,7 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
     except DamagedDatabase as exc:
         aside = _move_aside(path, now())
         store = Store(path, now)
+        store.moved_aside = aside
         store.notice = (
             f"The conversation database was damaged ({str(exc).rpartition(': ')[2]}); it was"
             f" moved to {aside} and a new one was started."

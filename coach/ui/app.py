@@ -21,6 +21,7 @@ from coach.ui.actions import ChatActions, Options
 from coach.ui.commands import coach_commands
 from coach.ui.keys import KEY_IDS
 from coach.ui.screens.chat import ChatScreen, one_line
+from coach.ui.strings import t
 
 if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
     from coach.ui.screens.conversations import ConversationsScreen
@@ -65,7 +66,7 @@ class CoachApp(ChatActions):
         unknown = set(self.options.keymap) - KEY_IDS
         if unknown:
             names = ", ".join(sorted(unknown))
-            self.notify(f"config.toml [keys]: no such key action: {names}", severity="warning")
+            self.notify(t("keys_unknown", self.language).format(names=names), severity="warning")
         self.set_keymap({k: v for k, v in self.options.keymap.items() if k in KEY_IDS})
         for notice, is_warning in self.notices:
             if is_warning:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.domain.text import clean_for_display
+from coach.i18n import t
 from coach.session import Context
 from coach.settings import Settings
 from coach.store.prefs import PREFS_NAME, load_prefs
@@ -13,7 +14,10 @@ from coach.ui.app import CoachApp
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
     """Build the app from resolved settings and a wired context (store, engine, content)."""
     notices = [(clean_for_display(str(n)), n.level == "warning") for n in ctx.lessons.notices]
-    if ctx.store.notice:
+    if ctx.store.moved_aside is not None:
+        moved = t("db_moved", settings.language).format(path=ctx.store.moved_aside)
+        notices.insert(0, (clean_for_display(moved), True))
+    elif ctx.store.notice:
         notices.insert(0, (clean_for_display(ctx.store.notice), True))
     mode = "" if ctx.engine.name == "offline" else settings.model
     prefs_path = settings.data_dir / PREFS_NAME
