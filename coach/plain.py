@@ -42,12 +42,6 @@ class PlainChat:
         self.out.flush()
 
     def _fail(self, message: str) -> None:
-        # Engine messages name the full-screen key; here, retrying is sending it again.
-        for key in ("Press ctrl+r to retry", "press ctrl+r to retry", "Press ctrl+r"):
-            message = message.replace(key, "Send your message again to retry")
-        message = message.replace("then press ctrl+r", "then send it again")
-        for key in ("Нажмите ctrl+r, чтобы повторить", "и нажмите ctrl+r"):
-            message = message.replace(key, "Отправьте сообщение снова, чтобы повторить")
         self.err.write(f"coach: {clean_for_display(message)}\n")
         self.err.flush()
 
@@ -101,7 +95,7 @@ class PlainChat:
                 self.out.write("\n\n")
                 await asyncio.to_thread(session.record_unfinished, "".join(streamed), "error")
             if isinstance(exc, EngineError):
-                self._fail(exc.localized(session.state.language))
+                self._fail(exc.localized(session.state.language, front="plain"))
             else:
                 self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 

@@ -22,8 +22,13 @@ class EngineError(Exception):
         self.values = values
         self.retry_after = retry_after
 
-    def localized(self, language: Language) -> str:
-        return t(self.key, language).format(**self.values)
+    def localized(self, language: Language, front: str = "ui") -> str:
+        """The message in ``language``, with the way to retry that the front end offers.
+
+        ``ui``: a key in the full-screen app; ``plain``: sending the message again.
+        """
+        retry, again = t(f"retry_{front}", language), t(f"again_{front}", language)
+        return t(self.key, language).format(retry=retry, again=again, **self.values)
 
     def __str__(self) -> str:
         return self.localized("en")
