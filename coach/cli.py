@@ -171,10 +171,10 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK
+    from coach.store.private import write_private
+
     try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_private(output, text)
     except OSError as exc:
         return _fail(f"cannot write {output}: {exc.strerror or exc}")
     print(clean_for_display(f"Exported {conversation_id} to {output}"), file=sys.stderr)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -173,11 +171,3 @@ def from_json(text: str) -> Imported:
         for m in data.messages
     ]
     return Imported(info, messages, data.state)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write an export readable only by the user (0600), creating its folder privately."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)

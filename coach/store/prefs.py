@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from coach.store.private import private_folder, write_private
 
 PREFS_NAME = "ui.json"
 
@@ -20,9 +21,7 @@ def load_prefs(path: Path) -> dict[str, str]:
 
 def save_prefs(path: Path, prefs: dict[str, str]) -> None:
     """Write the preferences privately (0600), replacing the file in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     temporary = path.with_name(path.name + ".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(prefs, handle)
+    write_private(temporary, json.dumps(prefs))
     temporary.replace(path)

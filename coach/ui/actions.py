@@ -15,7 +15,8 @@ from textual.app import App
 from coach.domain.plan import render_plan_card
 from coach.domain.text import Language, clean_for_display
 from coach.session import Session, make_title
-from coach.store.export import to_markdown, write_private
+from coach.store.export import to_markdown
+from coach.store.private import private_folder, write_private
 from coach.ui.screens.chat import one_line
 from coach.ui.strings import t
 
@@ -130,6 +131,7 @@ class ChatActions(App[None]):
                     self.ctx.lessons,
                 )
             )
+            await asyncio.to_thread(private_folder, path.parent)
             await asyncio.to_thread(write_private, path, text)
         except Exception as exc:
             self.notify(one_line(exc), severity="error", markup=False)
