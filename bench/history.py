@@ -10,8 +10,6 @@ Run with `make bench`.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.terminal import coach_command, compile_bytecode, time_to_text  # noqa: E402
 from coach.bootstrap import build_context  # noqa: E402
 from coach.domain.state import Answer, CoachState  # noqa: E402
 from coach.settings import resolve_settings  # noqa: E402
@@ -133,60 +132,31 @@ async def bench_list(data: Path, long_id: str) -> None:
     )
 
 
+def _rss_mb(tmux: list[str]) -> float:
+    """Resident memory of the program in the tmux pane, once it has settled."""
+    pid = subprocess.run(
+        [*tmux, "display", "-p", "-t", "b", "#{pane_pid}"], capture_output=True, text=True
+    ).stdout.strip()
+    time.sleep(0.5)
+    status = Path(f"/proc/{pid}/status").read_text()
+    kb = int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
+    return kb / 1024
+
+
 def bench_resume(data: Path, long_id: str) -> None:
-    coach = shutil.which("coach", path=str(Path(sys.executable).parent))
-    if coach is None or shutil.which("tmux") is None:
+    coach = coach_command()
+    if coach is None:
         print("resume: skipped (needs the coach command and tmux)")
         return
-    sock = f"coach-history-{os.getpid()}"
-    tmux = ["tmux", "-L", sock]
-    env = {**os.environ, "COACH_DATA_DIR": str(data), "COACH_CONFIG": "/none", "LANG": "C.UTF-8"}
+    env = {"COACH_DATA_DIR": str(data), "COACH_CONFIG": "/none", "LANG": "C.UTF-8"}
     times, rss = [], []
     for _ in range(3):
-        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                *tmux,
-                "new-session",
-                "-d",
-                "-x",
-                "100",
-                "-y",
-                "32",
-                "-s",
-                "b",
-                coach,
-                "--resume",
-                long_id,
-            ],
-            env=env,
-            check=True,
+        seconds, mb = time_to_text(
+            [coach, "--resume", long_id], env, LAST, timeout=20, while_shown=_rss_mb
         )
-        try:
-            while time.perf_counter() - start < 20:
-                screen = subprocess.run(
-                    [*tmux, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
-                ).stdout
-                if LAST in screen:
-                    times.append(time.perf_counter() - start)
-                    break
-                time.sleep(0.005)
-            else:
-                raise RuntimeError("the long conversation did not appear within 20 s")
-            pid = subprocess.run(
-                [*tmux, "display", "-p", "-t", "b", "#{pane_pid}"],
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-            time.sleep(0.5)
-            status = Path(f"/proc/{pid}/status").read_text()
-            kb = int(
-                next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]
-            )
-            rss.append(kb / 1024)
-        finally:
-            subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+        assert mb is not None
+        times.append(seconds)
+        rss.append(mb)
     print(
         f"resume a 10,000-message conversation (tmux, cold start to its last message on screen):"
         f" median {statistics.median(times) * 1000:.0f} ms [budget 500 ms], RSS"
@@ -195,10 +165,7 @@ def bench_resume(data: Path, long_id: str) -> None:
 
 
 def main() -> None:
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "coach"), str(ROOT / "prompts")],
-        check=True,
-    )
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         start = time.perf_counter()

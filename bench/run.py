@@ -5,10 +5,7 @@ Run with `make bench`. Prints one line per measurement with the budget beside it
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.terminal import coach_command, compile_bytecode, time_to_text  # noqa: E402
 from coach.bootstrap import build_context  # noqa: E402
 from coach.engines.base import Reply  # noqa: E402
 from coach.session import Session  # noqa: E402
@@ -30,40 +28,17 @@ RUNS = 5
 
 def first_frame_seconds(coach: str, data_dir: Path, args: tuple[str, ...] = ()) -> float:
     """Start coach in a fresh tmux server and time until the first question is on screen."""
-    sock = f"coach-bench-{os.getpid()}"
-    env = {**os.environ, "COACH_DATA_DIR": str(data_dir), "LANG": "C.UTF-8"}
-    tmux = ["tmux", "-L", sock]
-    subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
-    start = time.perf_counter()
-    subprocess.run(
-        [*tmux, "new-session", "-d", "-x", "100", "-y", "32", "-s", "b", coach, *args],
-        env=env,
-        check=True,
-    )
-    try:
-        while time.perf_counter() - start < 10:
-            screen = subprocess.run(
-                [*tmux, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
-            ).stdout
-            if FIRST_FRAME_TEXT in screen:
-                return time.perf_counter() - start
-            time.sleep(0.005)
-        raise RuntimeError("the first frame did not appear within 10 s")
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+    env = {"COACH_DATA_DIR": str(data_dir), "LANG": "C.UTF-8"}
+    seconds, _ = time_to_text([coach, *args], env, FIRST_FRAME_TEXT, timeout=10)
+    return seconds
 
 
 def bench_first_frame() -> None:
-    coach = shutil.which("coach", path=str(Path(sys.executable).parent))
-    if coach is None or shutil.which("tmux") is None:
+    coach = coach_command()
+    if coach is None:
         print("first frame: skipped (needs the coach command and tmux)")
         return
-    # `pip install .` compiles bytecode; an editable install under PYTHONDONTWRITEBYTECODE
-    # never does, and would time the compiler instead of coach.
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "coach"), str(ROOT / "prompts")],
-        check=True,
-    )
+    compile_bytecode()
     # The language-model engine loads openai and the tokenizer after the first frame; the
     # URL is never contacted before the user sends something.
     for label, args in (("offline", ()), ("model", ("--base-url", "http://127.0.0.1:9/v1"))):
