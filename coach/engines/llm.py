@@ -179,16 +179,16 @@ class LLMEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
+        if text.strip().startswith("/") or self.flow.is_check_in(state.pending):
+            # Commands, and the check-in's short script (a dated next step must come out of
+            # it), behave exactly as offline, crisis care first included.
+            yield self.offline.respond(state, text)
+            return
         if self.care is not None:  # crisis care first, in code, whatever the model would say
             cared = self.care.check(state, text, self.offline.resume_text)
             if cared is not None:
                 yield cared
                 return
-        if text.strip().startswith("/") or self.flow.is_check_in(state.pending):
-            # Commands, and the check-in's short script (a dated next step must come out of
-            # it), behave exactly as offline.
-            yield self.offline.respond(state, text)
-            return
         refusal = self.offline.scope_reply(state, text)
         if refusal is not None:  # no investment, loan, tax or legal advice, guaranteed
             yield refusal
