@@ -202,9 +202,8 @@ class CoachApp(ChatActions):
     async def on_conversations_screen_deleted(self, event: ConversationsScreen.Deleted) -> None:
         """Replace the open conversation with a new one if it was the one deleted."""
         chat = self.chat
-        if chat is None or chat.session.conversation_id != event.conversation_id:
-            return
-        await chat.load_session(Session.new(self.ctx, chat.session.state.language))
+        if chat is not None and chat.session.conversation_id == event.conversation_id:
+            await self.show_new_session()
 
     async def action_quit(self) -> None:
         """Quit, keeping any unsent text as the conversation's draft.
