@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from coach.session import Context
@@ -38,3 +40,33 @@ def chat(pilot: Pilot[None]) -> ChatScreen:
     screen = pilot.app.screen
     assert isinstance(screen, ChatScreen)
     return screen
+
+
+async def settle(pilot: Pilot[None], probe: Callable[[], object], tries: int = 200) -> None:
+    """Wait until ``probe()`` gives the same truthy value three times in a row.
+
+    For screens that finish after a refresh (the reader scrolls to a quote only once the
+    Markdown is laid out), so a snapshot is not taken halfway on a slow machine.
+    """
+    seen: list[object] = []
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        value = probe()
+        seen = [*seen[-2:], value]
+        if value and len(seen) == 3 and seen[0] == seen[1] == seen[2]:
+            return
+    raise AssertionError(f"the screen never settled; last probe: {seen}")
+
+
+def reader_at_quote(pilot: Pilot[None]) -> Callable[[], object]:
+    """A probe for settle(): the reader's scroll offset once it has moved to the cited block."""
+
+    def probe() -> object:
+        screen = pilot.app.screen
+        cited = list(screen.query(".cited"))
+        reader = screen.query("#reader")
+        if not cited or not reader or reader.first().scroll_y <= 0:
+            return None
+        return reader.first().scroll_y
+
+    return probe

@@ -149,3 +149,15 @@ def test_missing_extra_folder_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     library = load_library(PROMPTS, [tmp_path / "nope"])
     assert len(library) == 3
     assert "not found" in library.warnings[0].message
+
+
+def test_built_in_lessons_are_named_the_same_on_every_machine(tmp_path: Path) -> None:
+    """The reader shows where a lesson comes from: a user's folder by its real path, a shipped
+    lesson as built-in/<file>, never the install path (it means nothing to a user, and made
+    the reader's layout depend on where the app was installed)."""
+    (tmp_path / "mine.md").write_text("# Mine\n\nText.\n")
+    library = load_library(PROMPTS, [tmp_path])
+    sources = {lesson.id: lesson.source for lesson in library}
+    assert sources["dream-job-stepping-stone"] == "built-in/dream-job-stepping-stone.md"
+    assert sources["mine"] == str(tmp_path / "mine.md")
+    assert not any(str(PROMPTS) in source for source in sources.values())

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Markdown
 from coach.session import Context
 from coach.settings import Settings
 from coach.ui.screens.lessons import LessonsScreen
-from tests.pilot import SIZE, make_app, send
+from tests.pilot import SIZE, make_app, reader_at_quote, send, settle
 from tests.scenarios import ENGLISH
 
 
@@ -19,17 +19,18 @@ async def test_from_the_chat_the_cited_lesson_opens_at_the_quote(
         for text in ENGLISH[:13]:  # up to choosing the tuition path
             await send(pilot, text)
         await pilot.press("ctrl+l")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot, reader_at_quote(pilot))  # fails if it never scrolls to the quote
         screen = app.screen
         assert isinstance(screen, LessonsScreen)
         path = ctx.flow.path("tuition")
         assert screen.open_lesson == path.lesson
         cited = list(screen.query(".cited"))
-        assert (
-            len(cited) == 1
-            and path.quote.splitlines()[0][:30] in str(getattr(cited[0], "_content", ""))
-        ) or cited[0].border_title == "quoted by the coach"
+        assert len(cited) == 1 and cited[0].border_title == "quoted by the coach"
+        start, end = cited[0].source_range
+        body = app.screen.query_one("#lesson-text", Markdown).source.splitlines()
+        assert path.quote.splitlines()[0].strip()[:30] in "\n".join(
+            body[start : max(end, start + 1)]
+        )
         assert screen.query_one("#reader").scroll_y > 0  # scrolled down to the passage
         await pilot.press("escape")
         await pilot.pause()

@@ -22,6 +22,8 @@ from coach.domain.text import LANGUAGES, Language, detect_language, word_count
 
 LESSON_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_LESSON_BYTES = 1_000_000
+BUILT_IN = "built-in"
+"""The origin of the lessons shipped in the wheel."""
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -181,7 +183,7 @@ def find_questions(body: str) -> tuple[QuestionToConsider, ...]:
     return tuple(found)
 
 
-def parse_lesson(lesson_id: str, raw: bytes, source: str, origin: str = "built-in") -> Lesson:
+def parse_lesson(lesson_id: str, raw: bytes, source: str, origin: str = BUILT_IN) -> Lesson:
     """Parse one lesson file's bytes. Raises LessonError with a one-line reason."""
     if len(raw) > MAX_LESSON_BYTES:
         raise LessonError(f"larger than {MAX_LESSON_BYTES // 1_000_000} MB ({len(raw)} bytes)")
@@ -242,7 +244,10 @@ def load_folder(folder: Traversable, origin: str) -> tuple[list[Lesson], list[Le
     except OSError as exc:
         return [], [LessonNotice(origin, f"cannot read the folder ({exc.strerror or exc})")]
     for entry in entries:
-        source = str(entry) if isinstance(entry, Path) else f"{origin}/{entry.name}"
+        # A user's folder is named by its real path; a built-in lesson by "built-in/<file>",
+        # since the install path means nothing to the user and differs on every machine.
+        real = isinstance(entry, Path) and origin != BUILT_IN
+        source = str(entry) if real else f"{origin}/{entry.name}"
         lesson_id = entry.name.rsplit(".", 1)[0]
         try:
             lesson = parse_lesson(lesson_id, _read(entry), source, origin)
@@ -265,7 +270,7 @@ def load_folder(folder: Traversable, origin: str) -> tuple[list[Lesson], list[Le
 def load_library(builtin: Traversable, extra: Sequence[Path] = ()) -> LessonLibrary:
     """Load the built-in lessons, then each extra folder; a later folder's lesson wins an id."""
     library = LessonLibrary()
-    folders: list[tuple[Traversable, str]] = [(builtin, "built-in")]
+    folders: list[tuple[Traversable, str]] = [(builtin, BUILT_IN)]
     for path in extra:
         if not path.is_dir():
             library.notices.append(LessonNotice(str(path), "lesson folder not found, ignored"))
