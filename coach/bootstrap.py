@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from coach.domain.activities import ActivityCatalog, load_catalog
 from coach.domain.crisis import load_crisis
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
@@ -39,14 +40,21 @@ def build_context(
     def today() -> date:
         return now().astimezone().date()
 
-    engine = build_engine(settings, flow, lessons, today, load_care(settings))
+    activities = load_activities_for(settings)
+    engine = build_engine(settings, flow, lessons, today, load_care(settings), activities)
     return Context(
         today=today,
         store=store or open_store(settings.data_dir, now),
         engine=engine,
         flow=flow,
         lessons=lessons,
+        activities=activities,
     )
+
+
+def load_activities_for(settings: Settings) -> ActivityCatalog:
+    """The shipped writing activities and those in the user's lesson folders."""
+    return load_catalog(settings.prompts() / "activities", settings.lesson_dirs)
 
 
 def load_care(settings: Settings) -> Care:
@@ -60,10 +68,11 @@ def build_engine(
     lessons: LessonLibrary,
     today: Callable[[], date],
     care: Care | None = None,
+    activities: ActivityCatalog | None = None,
 ) -> Engine:
     """The language-model engine when a key or a server is configured, else offline."""
     if not settings.use_llm:
-        return OfflineEngine(flow, lessons, today, care)
+        return OfflineEngine(flow, lessons, today, care, activities)
     from coach.context.models import model_info
     from coach.context.tokens import TokenCounter
     from coach.engines.llm import LLMConfig, LLMEngine
@@ -85,4 +94,5 @@ def build_engine(
         prompts=Prompts(settings.prompts() / "llm"),
         counter_factory=lambda info: TokenCounter(info.encoding, exact_for_model=info.known),
         care=care,
+        activities=activities,
     )

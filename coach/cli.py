@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn
 
 from coach import __version__
+from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, table
 from coach.domain.crisis import CrisisError
 from coach.domain.flow import FlowError
-from coach.domain.lessons import load_folder
 from coach.domain.text import clean_for_display
 from coach.settings import Settings, SettingsError, resolve_settings
 from coach.store.db import Store, StoreError
@@ -71,7 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     lessons = commands.add_parser("lessons", help="list the lessons the coach teaches from")
     lessons.add_argument("--lessons", dest="sub_lessons", action="append", type=Path, metavar="DIR")
-    lessons.add_argument("--check", type=Path, metavar="DIR", help="validate a lesson folder")
+    lessons.add_argument(
+        "--check",
+        nargs="?",
+        const=CONFIGURED,
+        metavar="DIR",
+        help="validate the lessons and activities (of DIR, or of this coach)",
+    )
+    activities = commands.add_parser(
+        "activities", help="the writing activities and their status in a conversation"
+    )
+    activities.add_argument("id", nargs="?", help="conversation id or its start (default: latest)")
     delete = commands.add_parser("delete", help="delete a conversation, or all of them")
     delete.add_argument("id", nargs="?", help="conversation id or its start")
     delete.add_argument("--all", action="store_true", help="erase every conversation")
@@ -90,51 +100,6 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
-def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    """Columns of text; cells are cleaned, as titles and ids can hold anything a user typed."""
-    rows = [[" ".join(clean_for_display(cell).split()) for cell in row] for row in rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip(), file=out)
-
-
-def _cmd_lessons(settings: Settings, check: Path | None) -> int:
-    from coach.domain.lessons import load_library
-
-    if check is not None:
-        if not check.is_dir():
-            return _fail(f"{check} is not a folder")
-        lessons, notices = load_folder(check, str(check))
-        for lesson in lessons:
-            questions = (
-                f", {len(lesson.questions)} questions to consider" if lesson.questions else ""
-            )
-            line = f"ok       {lesson.source}: {lesson.title} ({lesson.language}{questions})"
-            print(clean_for_display(line))
-        for notice in notices:
-            print(clean_for_display(f"error    {notice}"))
-        print(f"{len(lessons)} lessons ok, {len(notices)} with errors")
-        return EXIT_ERROR if notices else EXIT_OK
-    library = load_library(settings.lessons_folder(), settings.lesson_dirs)
-    rows = [["ID", "LANG", "WORDS", "SECTIONS", "QUESTIONS", "TITLE"]]
-    for lesson in library:
-        rows.append(
-            [
-                lesson.id,
-                lesson.language,
-                str(lesson.words),
-                str(len(lesson.sections)),
-                str(len(lesson.questions)),
-                lesson.title,
-            ]
-        )
-    _table(rows, sys.stdout)
-    for notice in library.notices:
-        print(f"coach: {clean_for_display(str(notice))}", file=sys.stderr)
-    return EXIT_OK
-
-
 def _cmd_list(settings: Settings) -> int:
     store = _open_store(settings)
     conversations = store.list_conversations()
@@ -149,25 +114,24 @@ def _cmd_list(settings: Settings) -> int:
             "due" if info.step_due(today) else ("-" if info.due is None else info.due.isoformat())
         )
         rows.append([info.id, when, info.phase, step, str(info.messages), info.title or "-"])
-    _table(rows, sys.stdout)
+    table(rows, sys.stdout)
     return EXIT_OK
 
 
 def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | None) -> int:
-    from coach.bootstrap import load_content
-    from coach.store.export import to_json, to_markdown
+    from coach.bootstrap import load_activities_for, load_content
+    from coach.store.export import load_bundle, to_json, to_markdown
 
     store = _open_store(settings)
     conversation_id = store.resolve(ident) if ident else store.latest()
     if conversation_id is None:
         return _fail("no saved conversations to export")
-    info = store.conversation(conversation_id)
-    messages, state = store.messages(conversation_id), store.state(conversation_id)
+    bundle = load_bundle(store, conversation_id)
     if fmt == "json":
-        text = to_json(info, messages, state)
+        text = to_json(bundle)
     else:
         flow, lessons = load_content(settings)
-        text = to_markdown(info, messages, state, flow, lessons)
+        text = to_markdown(bundle, flow, lessons, load_activities_for(settings))
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -202,7 +166,9 @@ def _cmd_import(settings: Settings, path: Path) -> int:
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")
     store = _open_store(settings)
-    conversation_id = store.import_conversation(imported.info, imported.messages, imported.state)
+    conversation_id = store.import_conversation(
+        imported.info, imported.messages, imported.state, imported.versions, imported.reads
+    )
     note = "" if conversation_id == imported.info.id else f" (its id {imported.info.id} was taken)"
     print(f"Imported {conversation_id}{note}.", file=sys.stderr)
     return EXIT_OK
@@ -286,7 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             offline=args.offline,
         )
         if args.command == "lessons":
-            return _cmd_lessons(settings, args.check)
+            if args.check is not None:
+                return check(settings, args.check, sys.stdout)
+            return list_lessons(settings, sys.stdout)
+        if args.command == "activities":
+            return show_activities(settings, args.id, sys.stdout)
         if args.command == "list":
             return _cmd_list(settings)
         if args.command == "import":

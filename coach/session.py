@@ -8,14 +8,18 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from coach.domain.activities import Activity, ActivityCatalog
+from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
-from coach.domain.state import CoachState
-from coach.domain.text import Language
+from coach.domain.state import CoachState, Work
+from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
+from coach.engines.errors import EngineError
+from coach.store.course import ActivityVersion, ReadHow
 from coach.store.db import Store
 
 TITLE_LIMIT = 60
@@ -70,6 +74,7 @@ class Context:
     lessons: LessonLibrary
     today: Callable[[], date] = date.today
     """The user's local date, from the one clock the app was built with."""
+    activities: ActivityCatalog = field(default_factory=ActivityCatalog)
 
 
 class Session:
@@ -88,6 +93,7 @@ class Session:
         self.messages = messages
         self.conversation_id = conversation_id
         self.draft = draft
+        self._unsaved_reads: dict[str, ReadHow] = {}
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -122,6 +128,10 @@ class Session:
             self.conversation_id = store.create_conversation(self.state, self.ctx.engine.name)
             for message in self.messages:
                 message.id = store.add_message(self.conversation_id, message.role, message.content)
+            for how in ("opened", "cited"):
+                ids = [k for k, v in self._unsaved_reads.items() if v == how]
+                store.mark_read(self.conversation_id, ids, how)
+            self._unsaved_reads.clear()
         return self.conversation_id
 
     def record_user(self, text: str) -> Shown:
@@ -207,7 +217,90 @@ class Session:
         self.state = reply.state
         if partial is None:
             self.messages.append(shown)
+        self.mark_read(self.cited_in(reply.text), "cited")
         return shown
+
+    # --- the course: lessons read and writing activities ----------------------------------
+
+    def cited_in(self, text: str) -> list[str]:
+        """The lessons a reply names by title: cited, and so shown to the user."""
+        folded = text.casefold()
+        return [lesson.id for lesson in self.ctx.lessons if lesson.title.casefold() in folded]
+
+    def mark_read(self, lesson_ids: list[str], how: ReadHow) -> None:
+        """Note lessons read in this conversation (kept in memory until it is saved). I/O."""
+        if self.conversation_id is None:
+            for lesson_id in lesson_ids:
+                self._unsaved_reads.setdefault(lesson_id, how)
+            return
+        self.ctx.store.mark_read(self.conversation_id, lesson_ids, how)
+
+    def activity(self, activity_id: str | None) -> Activity | None:
+        return self.ctx.activities.get(activity_id)
+
+    def submit_activity(self, activity: Activity, text: str) -> ActivityVersion:
+        """Commit a new version with the state that records it, before any feedback. I/O."""
+        return self._record_activity(activity, text.replace("\x00", ""), "done")
+
+    def skip_activity(self, activity: Activity) -> ActivityVersion:
+        """Record that the user chose not to write this one (it stays open to write later)."""
+        return self._record_activity(activity, "", "skipped")
+
+    def _record_activity(self, activity: Activity, text: str, status: str) -> ActivityVersion:
+        state = self.state.model_copy(deep=True)
+        before = state.activities.get(activity.id)
+        versions = before.versions if before else 0
+        if status == "done":
+            versions += 1
+            state.activities[activity.id] = Work(
+                status="done", text=text, versions=versions, day=self.ctx.today()
+            )
+        elif before is None or before.status != "done":  # a skip never hides what was written
+            state.activities[activity.id] = Work(status="skipped", day=self.ctx.today())
+        if state.offered == activity.id:
+            state.offered = None
+        version = self.ctx.store.add_activity_version(
+            self._ensure_saved(), activity.id, text, status, state
+        )
+        self.state = state
+        return version
+
+    async def feedback(
+        self, activity: Activity, version: ActivityVersion
+    ) -> tuple[Feedback, EngineError | None]:
+        """The engine's feedback on a saved version, in the language it is written in.
+
+        On a model failure, the offline checklist instead, with the error to show: the user
+        always gets feedback. ``keep_feedback`` stores it.
+        """
+        language = detect_language(version.text, default=self.state.language) or "en"
+        error: EngineError | None = None
+        try:
+            result = await self.ctx.engine.feedback(activity, version.text, language)
+        except EngineError as exc:
+            error = exc
+            result = checklist(activity, version.text, language, self.ctx.today())
+        return result, error
+
+    def keep_feedback(self, version: ActivityVersion, feedback: Feedback) -> None:
+        """Store feedback with its version. Blocking I/O."""
+        self.ctx.store.set_feedback(version.id, feedback.to_json())
+
+    def activity_draft(self, activity_id: str) -> str | None:
+        if self.conversation_id is None:
+            return None
+        return self.ctx.store.activity_draft(self.conversation_id, activity_id)
+
+    def save_activity_draft(self, activity_id: str, text: str) -> None:
+        """Keep what is in the editor. A new conversation is created only for real text. I/O."""
+        if self.conversation_id is None and not text.strip():
+            return
+        self.ctx.store.set_activity_draft(self._ensure_saved(), activity_id, text)
+
+    def versions(self, activity_id: str | None = None) -> list[ActivityVersion]:
+        if self.conversation_id is None:
+            return []
+        return self.ctx.store.activity_versions(self.conversation_id, activity_id)
 
     def save_draft(self, text: str) -> None:
         """Keep unsent input with the conversation. Blocking I/O.

@@ -36,7 +36,8 @@ REQUIRED_STEPS = (
 )
 PLACEHOLDERS = frozenset(
     "dream_job why by_when step date obstacle n title lesson quote translation target monthly"
-    " months goal example path threshold value min max commands maybe".split()
+    " months goal example path threshold value min max commands maybe activity quote"
+    " follow_up".split()
 )
 FLOW_FILES = {"flow": "flow.yaml", "messages": "messages.yaml", "keywords": "keywords.yaml"}
 
@@ -82,6 +83,8 @@ class Condition(_Model):
     is_: list[str] | None = Field(default=None, alias="is")
     below: float | None = None
     money: bool | None = None
+    activity: bool | None = None
+    """Asked only when the user has written an activity the coach can refer to."""
 
 
 class Choice(_Model):

@@ -31,12 +31,30 @@ def applies(flow: Flow, s: CoachState, step: Step) -> bool:
         return True
     if when.money:
         return money_matters(flow, s)
+    if when.activity:
+        return to_follow_up(s) is not None
     answer = s.answers.get(when.step or "")
     if answer is None:
         return False
     if when.is_ is not None and answer.value not in when.is_:
         return False
     return when.below is None or (answer.number is not None and answer.number < when.below)
+
+
+def to_follow_up(s: CoachState) -> str | None:
+    """The activity a check-in asks about: the latest one written since it was last asked about.
+
+    Once a check-in has asked about a version, later check-ins leave it alone until the user
+    revises it, so the coach does not ask the same thing every week.
+    """
+    asked = {c.activity: c.day for c in s.check_ins if c.activity}
+    fresh = [
+        (work.day, activity_id)
+        for activity_id, work in s.activities.items()
+        # A check-in opens a day's session, so one on the day of writing came before it.
+        if work.status == "done" and work.text and not asked.get(activity_id, work.day) > work.day
+    ]
+    return max(fresh)[1] if fresh else None
 
 
 def next_step(flow: Flow, s: CoachState, after: str | None) -> Step | None:
@@ -124,6 +142,7 @@ def finish_check_in(s: CoachState, today: date) -> str:
     a = s.answers
     kept = a.pop("checkin_kept").value or "not_yet"
     obstacle = a.pop("checkin_obstacle", None)
+    reflection = a.pop("checkin_activity", None)
     next_step = a.pop("checkin_next")
     due = a.pop("checkin_date").day
     assert due is not None and kept in ("done", "partly", "not_yet")
@@ -135,6 +154,8 @@ def finish_check_in(s: CoachState, today: date) -> str:
             step=s.plan.first_step,
             next_step=next_step.text,
             next_due=due,
+            activity=(to_follow_up(s) or "") if reflection else "",
+            activity_answer=reflection.text if reflection else "",
         )
     )
     s.plan = s.plan.model_copy(update={"first_step": next_step.text, "due": due})

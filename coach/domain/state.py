@@ -52,6 +52,25 @@ class CheckIn(_Model):
     """The step that was checked on."""
     next_step: str = ""
     next_due: date | None = None
+    activity: str = ""
+    """The writing activity the coach referred to, if any."""
+    activity_answer: str = ""
+    """What the user said about it, in their words."""
+
+
+class Work(_Model):
+    """Where the user stands with one writing activity in this conversation.
+
+    Every version lives in the store; the state keeps the latest words, which the engines
+    read (a check-in quotes them, a model sees them) without touching storage.
+    """
+
+    status: Literal["done", "skipped"]
+    text: str = ""
+    """The latest version, as written (empty when skipped)."""
+    versions: int = 0
+    day: date
+    """When it was last written or skipped."""
 
 
 class CoachState(_Model):
@@ -69,6 +88,10 @@ class CoachState(_Model):
     check_ins: list[CheckIn] = []
     paused: bool = False
     """Coaching paused for crisis care, until the user says they want to go on."""
+    activities: dict[str, Work] = {}
+    """Writing activities done or skipped, by activity id."""
+    offered: str | None = None
+    """The activity the coach offered last, which ``/write`` opens."""
 
     def answer_text(self, step_id: str) -> str | None:
         answer = self.answers.get(step_id)

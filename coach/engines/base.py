@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from coach.domain.activities import Activity
+from coach.domain.feedback import Feedback
 from coach.domain.state import CoachState
+from coach.domain.text import Language
 
 Role = Literal["user", "assistant"]
 
@@ -81,4 +84,11 @@ class Engine(Protocol):
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
         """Yield zero or more Chunks, then exactly one Reply."""
+        ...
+
+    async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
+        """Feedback on a writing activity against its rubric, in ``language``.
+
+        May raise EngineError (a model that fails); the session then uses the checklist.
+        """
         ...

@@ -19,17 +19,26 @@ from coach.context.models import ModelInfo
 from coach.context.packing import ContextFull, Packed, Turn, pack
 from coach.context.retrieval import PassageIndex, query_for
 from coach.context.tokens import TokenCounter
+from coach.domain.activities import Activity, ActivityCatalog
+from coach.domain.feedback import Feedback
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
-from coach.domain.text import detect_language
+from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Chunk, ContextUse, EngineEvent, Reply
 from coach.engines.care import Care
 from coach.engines.errors import EngineError, describe
 from coach.engines.offline import OfflineEngine
 from coach.engines.prompting import Prompts
 from coach.engines.tools import Recorder
+from coach.engines.writing import (
+    FEEDBACK_TOKENS,
+    FEEDBACK_TOOL,
+    TOOL_CHOICE,
+    feedback_messages,
+    read_feedback,
+)
 
 MODERATION_TIMEOUT = 5.0
 MAX_ROUNDS = 4
@@ -74,13 +83,14 @@ class LLMEngine:
         prompts: Prompts,
         counter_factory: Callable[[ModelInfo], TokenCounter],
         care: Care | None = None,
+        activities: ActivityCatalog | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.config = config
         self.prompts = prompts
-        self.offline = OfflineEngine(flow, lessons, today, care)
+        self.offline = OfflineEngine(flow, lessons, today, care, activities)
         self.care = care
         self._moderation = config.moderation
         self.recorder = Recorder(flow, today)
@@ -211,7 +221,8 @@ class LLMEngine:
             calls: dict[int, _Call] = {}
             started = False
             round_text: list[str] = []
-            async for piece in self._request(packed, calls):
+            request = self._request(packed.messages, self._tools, packed.reserve, calls)
+            async for piece in request:
                 if not started and parts:
                     yield Chunk("\n\n")
                 started = True
@@ -230,10 +241,33 @@ class LLMEngine:
             extra = self._closing(s, plan_built)
             yield Chunk(("\n\n" if parts else "") + extra)
             parts.append(extra)
+        if state.chosen_path is None and s.chosen_path is not None:  # the code offers, as offline
+            offer = self.offline.offer(s, "path")
+            if offer:
+                yield Chunk("\n\n" + offer)
+                parts.append(offer)
         context = None
         if packed is not None:
             context = ContextUse(packed.used, packed.window, packed.reserve, self.counter.exact)
         yield Reply("\n\n".join(parts), s, context)
+
+    async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
+        """The model's feedback against the rubric, forced through one strict tool call.
+
+        Raises EngineError when the request fails or the answer cannot be read; the caller
+        then falls back to the offline checklist, so the user always gets feedback.
+        """
+        await self.warm_up()
+        messages = feedback_messages(self.prompts.folder, activity, text, language)
+        calls: dict[int, _Call] = {}
+        request = self._request(messages, [FEEDBACK_TOOL], FEEDBACK_TOKENS, calls, TOOL_CHOICE)
+        async for _ in request:
+            pass
+        for call in calls.values():
+            feedback = read_feedback(call.arguments)
+            if feedback is not None:
+                return feedback
+        raise EngineError("err_feedback")
 
     def _closing(self, s: CoachState, plan_built: bool) -> str:
         """What the code adds: the plan card, or the next question if the model said nothing."""
@@ -280,16 +314,25 @@ class LLMEngine:
             self._moderation = False
             return False
 
-    async def _request(self, packed: Packed, calls: dict[int, _Call]) -> AsyncIterator[str]:
+    async def _request(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        max_tokens: int,
+        calls: dict[int, _Call],
+        tool_choice: dict[str, Any] | None = None,
+    ) -> AsyncIterator[str]:
         """Stream one completion: yield text pieces, collect tool calls into ``calls``."""
         got_choice = False
+        extra = {"tool_choice": tool_choice} if tool_choice else {}
         try:
             stream = await self._client.chat.completions.create(
                 model=self.config.model.name,
-                messages=packed.messages,
-                tools=self._tools,
+                messages=messages,
+                tools=tools,
                 stream=True,
-                max_completion_tokens=packed.reserve,
+                max_completion_tokens=max_tokens,
+                **extra,
             )
             async with stream:
                 async for chunk in stream:

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 
 from coach.domain import machine
+from coach.domain.activities import Activity, ActivityCatalog, Moment
+from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import format_date, render_plan_card
@@ -44,11 +46,13 @@ class OfflineEngine:
         lessons: LessonLibrary,
         today: Callable[[], date],
         care: Care | None = None,
+        activities: ActivityCatalog | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.care = care
+        self.activities = activities if activities is not None else ActivityCatalog()
 
     # --- the Engine interface -----------------------------------------------------------
 
@@ -81,6 +85,18 @@ class OfflineEngine:
     ) -> AsyncIterator[EngineEvent]:
         yield self.respond(state, text)
 
+    async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
+        """The rubric as a checklist: each item found in the text or not, then one question."""
+        return checklist(activity, text, language, self.today())
+
+    def offer(self, s: CoachState, moment: Moment) -> str:
+        """Offer the activity that fits now (recorded in ``s``), or say nothing."""
+        activity = self.activities.to_offer(s, moment)
+        if activity is None:
+            return ""
+        s.offered = activity.id
+        return self._t("activity_offer", s, title=escape_markdown(activity.title(s.language)))
+
     # --- one turn -----------------------------------------------------------------------
 
     def respond(self, state: CoachState, text: str) -> Reply:
@@ -112,6 +128,8 @@ class OfflineEngine:
         if step.kind == "path_choice":
             s.chosen_path = answer.value
         parts = [self._fill(step.ack(s.language), s)] if step.ack else []
+        if step.kind == "path_choice":
+            parts.append(self.offer(s, "path"))
         following = self._next_step(s, after=step.id)
         if step.kind == "scale" and (following is None or following.kind != "text"):
             parts.append(self._t("confidence_ok", s))
@@ -153,7 +171,8 @@ class OfflineEngine:
         assert s.plan is not None
         step_words = escape_markdown(s.plan.first_step)
         when = format_date(s.plan.due, s.language)
-        return self._t(f"check_in_{kept}", s, step=step_words, date=when)
+        done = self._t(f"check_in_{kept}", s, step=step_words, date=when)
+        return self._join(done, self.offer(s, "check_in"))
 
     # --- understanding answers ------------------------------------------------------------
 
@@ -241,6 +260,14 @@ class OfflineEngine:
         if s.plan is not None:  # the check-in recaps the committed step
             values["step"] = escape_markdown(s.plan.first_step)
             values["date"] = format_date(s.plan.due, s.language)
+        written = machine.to_follow_up(s)
+        if written is not None:  # and refers to what the user wrote
+            activity = self.activities.get(written)
+            values["activity"] = escape_markdown(
+                activity.title(s.language) if activity else written
+            )
+            values["quote"] = escape_markdown(excerpt(s.activities[written].text))
+            values["follow_up"] = activity.follow_up(s.language) if activity else ""
         return values
 
     def _fill(self, template: str, s: CoachState) -> str:
@@ -305,7 +332,21 @@ class OfflineEngine:
         return Reply(self._join(head, tail), s)
 
 
-_FIELDS = ("dream_job", "why", "by_when", "obstacle", "example", "goal", "path", "step", "date")
+_FIELDS = (
+    *("dream_job", "why", "by_when", "obstacle", "example", "goal", "path", "step", "date"),
+    *("activity", "quote", "follow_up"),
+)
+EXCERPT = 140
+
+
+def excerpt(text: str) -> str:
+    """The first sentence (or line) of what the user wrote, short enough to quote back."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    for end in (". ", "! ", "? "):
+        if end in first:
+            first = first.split(end, 1)[0] + end.strip()
+            break
+    return first if len(first) <= EXCERPT else first[: EXCERPT - 1].rstrip() + "…"
 
 
 def _as_language(value: str) -> Language:

@@ -14,12 +14,15 @@ from coach.domain.state import CoachState
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian (русский)"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+WRITING_CHARS = 1200
+"""How much of each activity the model sees: enough to refer to, not a whole essay a turn."""
 
 
 class Prompts:
     """The templates under ``prompts/llm``, read once."""
 
     def __init__(self, folder: Traversable) -> None:
+        self.folder = folder
         self.system = (folder / "system.md").read_text(encoding="utf-8").strip()
         self.lessons = (folder / "lessons.md").read_text(encoding="utf-8").strip()
         self.state = (folder / "state.md").read_text(encoding="utf-8").strip()
@@ -103,4 +106,10 @@ def facts(s: CoachState, flow: Flow) -> str:
     for check in s.check_ins[-3:]:
         note = json.dumps(check.note, ensure_ascii=False)
         rows.append(f"- check-in {check.day.isoformat()}: {check.kept}, {note}")
+    for activity_id, work in s.activities.items():
+        if work.status == "skipped":
+            rows.append(f"- writing activity {activity_id}: skipped")
+            continue
+        words = json.dumps(work.text[:WRITING_CHARS], ensure_ascii=False)
+        rows.append(f"- writing activity {activity_id}, version {work.versions}: {words}")
     return "\n".join(rows) or "(nothing yet)"

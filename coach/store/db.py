@@ -11,7 +11,7 @@ import sqlite3
 import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from coach.domain.state import CoachState
 from coach.engines.base import Role
+from coach.store.course import ActivityVersion, CourseRecords, LessonRead
 from coach.store.migrations import apply, migrations_to_apply
 from coach.store.records import (
     ConversationInfo,
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 DB_NAME = "coach.db"
+COURSE_TABLES = ("activity_versions", "activity_drafts", "lessons_read")
 CHECKPOINT_EVERY = 200
 """Writes between background WAL checkpoints, which keep the WAL file small."""
 
@@ -56,8 +58,11 @@ def describe(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-class Store:
-    """Conversations, messages and state in one SQLite file. Thread-safe, one connection."""
+class Store(CourseRecords):
+    """Conversations, messages and state in one SQLite file. Thread-safe, one connection.
+
+    The course records (activities, lessons read) come from CourseRecords.
+    """
 
     def __init__(self, path: Path, now: Callable[[], datetime] = utc_now) -> None:
         self.path = path
@@ -181,7 +186,12 @@ class Store:
         return conversation_id
 
     def import_conversation(
-        self, info: ConversationInfo, messages: list[StoredMessage], state: CoachState
+        self,
+        info: ConversationInfo,
+        messages: list[StoredMessage],
+        state: CoachState,
+        versions: Sequence[ActivityVersion] = (),
+        reads: Sequence[LessonRead] = (),
     ) -> str:
         """Store an exported conversation as it was, under its own id if that is free.
 
@@ -217,6 +227,7 @@ class Store:
                     for m in messages
                 ],
             )
+            self._import_course(db, conversation_id, versions, reads)
         return conversation_id
 
     def add_message(
@@ -326,7 +337,7 @@ class Store:
         """
         with self._transaction() as db:
             count = int(db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0])
-            for table in ("messages", "states", "conversations"):
+            for table in (*COURSE_TABLES, "messages", "states", "conversations"):
                 db.execute(f"DELETE FROM {table}")
         self._flush_wal()
         with self._lock:

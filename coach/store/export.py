@@ -10,31 +10,92 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from coach.domain.activities import ActivityCatalog
+from coach.domain.feedback import Feedback
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
-from coach.domain.text import clean_for_display, escape_markdown
-from coach.store.db import ConversationInfo, StoredMessage
+from coach.domain.text import Language, clean_for_display, escape_markdown
+from coach.store.course import ActivityVersion, LessonRead
+from coach.store.db import ConversationInfo, Store, StoredMessage
 
 _KEPT_EN = {"done": "done", "partly": "partly", "not_yet": "not yet"}
 _KEPT_RU = {"done": "сделано", "partly": "частично", "not_yet": "пока нет"}
 EXPORT_FORMAT = "coach-conversation"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+"""2 added the writing activities and the lessons read; version 1 files still import."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything about one conversation that an export carries."""
+
+    info: ConversationInfo
+    messages: list[StoredMessage]
+    state: CoachState
+    versions: list[ActivityVersion]
+    reads: list[LessonRead]
+
+
+def load_bundle(store: Store, conversation_id: str) -> Bundle:
+    """Read one conversation and its course records from the store. Blocking I/O."""
+    return Bundle(
+        store.conversation(conversation_id),
+        store.messages(conversation_id),
+        store.state(conversation_id),
+        store.activity_versions(conversation_id),
+        store.lessons_read(conversation_id),
+    )
+
+
+def _quote(text: str) -> list[str]:
+    return [f"> {escape_markdown(line)}" if line.strip() else ">" for line in text.splitlines()]
+
+
+def course_markdown(
+    bundle: Bundle, flow: Flow, lessons: LessonLibrary, activities: ActivityCatalog
+) -> list[str]:
+    """The writing activities (every version, with its feedback) and the lessons read."""
+    lang: Language = bundle.state.language
+    ru = lang == "ru"
+    out: list[str] = []
+    if bundle.versions:
+        out += ["## " + ("Письменные задания" if ru else "Writing activities"), ""]
+    for activity_id in dict.fromkeys(v.activity_id for v in bundle.versions):
+        activity = activities.get(activity_id)
+        title = activity.title(lang) if activity else activity_id
+        out += [f"### {escape_markdown(title)}", ""]
+        for version in (v for v in bundle.versions if v.activity_id == activity_id):
+            day = f"{version.created_at:%Y-%m-%d}"
+            if version.status == "skipped":
+                out += [f"*{'Пропущено' if ru else 'Skipped'} · {day}*", ""]
+                continue
+            out += [f"**{'Версия' if ru else 'Version'} {version.version}** · {day}", ""]
+            out += [*_quote(version.text), ""]
+            feedback = Feedback.from_json(version.feedback)
+            if feedback is not None:
+                out += [feedback.render(flow, lang), ""]
+    if bundle.reads:
+        out += ["## " + ("Прочитанные уроки" if ru else "Lessons read"), ""]
+        how = {"opened": "открыт" if ru else "opened", "cited": "процитирован" if ru else "cited"}
+        for read in bundle.reads:
+            lesson = lessons.get(read.lesson_id)
+            title = escape_markdown(lesson.title if lesson else read.lesson_id)
+            out.append(f"- {title}: {how[read.how]}, {read.at:%Y-%m-%d}")
+        out.append("")
+    return out
 
 
 def to_markdown(
-    info: ConversationInfo,
-    messages: list[StoredMessage],
-    state: CoachState,
-    flow: Flow,
-    lessons: LessonLibrary,
+    bundle: Bundle, flow: Flow, lessons: LessonLibrary, activities: ActivityCatalog
 ) -> str:
-    """A readable transcript: the title, the plan card, then every message.
+    """A readable transcript: the title, the plan card, the course work, then every message.
 
     The plan comes first because it is what people come back for. The user's words are
     escaped so they read exactly as typed.
     """
+    info, messages, state = bundle.info, bundle.messages, bundle.state
     lang = state.language
     you, coach = ("Вы", "Коуч") if lang == "ru" else ("You", "Coach")
     title = escape_markdown(info.title) or ("Разговор" if lang == "ru" else "Conversation")
@@ -50,7 +111,9 @@ def to_markdown(
             step = escape_markdown(check.step)
             out.append(f"- {check.day.isoformat()}: {step}: {kept[check.kept]}{note}")
         out.append("")
-    if card or state.check_ins:
+    course = course_markdown(bundle, flow, lessons, activities)
+    out += course
+    if card or state.check_ins or course:
         out += ["---", ""]
     for message in messages:
         if message.role == "user":
@@ -63,8 +126,9 @@ def to_markdown(
 _RAW_CONTROLS = re.compile(r"[\x7f-\x9f]")
 
 
-def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachState) -> str:
+def to_json(bundle: Bundle) -> str:
     """Everything about the conversation, in a versioned format meant for re-import."""
+    info, messages, state = bundle.info, bundle.messages, bundle.state
     data: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -88,6 +152,20 @@ def to_json(info: ConversationInfo, messages: list[StoredMessage], state: CoachS
             for m in messages
         ],
         "state": state.model_dump(mode="json"),
+        "activities": [
+            {
+                "activity_id": v.activity_id,
+                "version": v.version,
+                "status": v.status,
+                "text": v.text,
+                "feedback": json.loads(v.feedback) if v.feedback else None,
+                "created_at": v.created_at.isoformat(),
+            }
+            for v in bundle.versions
+        ],
+        "lessons_read": [
+            {"lesson_id": r.lesson_id, "how": r.how, "at": r.at.isoformat()} for r in bundle.reads
+        ],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     # JSON escapes C0 controls itself; DEL and C1 (such as U+009B, a CSI) it leaves raw, and
@@ -121,24 +199,32 @@ class _Message(_Model):
     created_at: datetime
 
 
+class _Version(_Model):
+    activity_id: str = Field(min_length=1, max_length=100)
+    version: int = Field(ge=0)
+    status: Literal["done", "skipped"]
+    text: str
+    feedback: dict[str, Any] | None = None
+    created_at: datetime
+
+
+class _Read(_Model):
+    lesson_id: str = Field(min_length=1, max_length=200)
+    how: Literal["opened", "cited"]
+    at: datetime
+
+
 class _Export(_Model):
     format: Literal["coach-conversation"]
     version: int
     conversation: _Conversation
     messages: list[_Message]
     state: CoachState
+    activities: list[_Version] = []
+    lessons_read: list[_Read] = []
 
 
-@dataclass(frozen=True)
-class Imported:
-    """A conversation read back from a JSON export, validated, ready to store."""
-
-    info: ConversationInfo
-    messages: list[StoredMessage]
-    state: CoachState
-
-
-def from_json(text: str) -> Imported:
+def from_json(text: str) -> Bundle:
     """Read a JSON export. Raises UnreadableExport with the first problem, in one line."""
     try:
         data = _Export.model_validate_json(text)
@@ -170,4 +256,16 @@ def from_json(text: str) -> Imported:
         )
         for m in data.messages
     ]
-    return Imported(info, messages, data.state)
+    versions = [
+        ActivityVersion(
+            activity_id=v.activity_id,
+            version=v.version,
+            status=v.status,
+            text=v.text,
+            feedback=json.dumps(v.feedback, ensure_ascii=False) if v.feedback else "",
+            created_at=v.created_at,
+        )
+        for v in data.activities
+    ]
+    reads = [LessonRead(r.lesson_id, r.how, r.at) for r in data.lessons_read]
+    return Bundle(info, messages, data.state, versions, reads)

@@ -69,6 +69,38 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE conversations ADD COLUMN renamed INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    Migration(
+        4,
+        "writing activities with every version, their drafts, and the lessons read",
+        """
+        CREATE TABLE activity_versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            activity_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'skipped')),
+            text TEXT NOT NULL,
+            feedback TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX activity_versions_by_conversation
+            ON activity_versions (conversation_id, activity_id, version);
+        CREATE TABLE activity_drafts (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            activity_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, activity_id)
+        );
+        CREATE TABLE lessons_read (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            how TEXT NOT NULL CHECK (how IN ('opened', 'cited')),
+            at TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, lesson_id, how)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

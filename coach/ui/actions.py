@@ -15,7 +15,7 @@ from textual.app import App
 from coach.domain.plan import render_plan_card
 from coach.domain.text import Language, clean_for_display
 from coach.session import Session, make_title
-from coach.store.export import to_markdown
+from coach.store.export import load_bundle, to_markdown
 from coach.store.private import private_folder, write_private
 from coach.ui.screens.chat import one_line
 from coach.ui.strings import t
@@ -124,11 +124,7 @@ class ChatActions(App[None]):
         try:
             text = await asyncio.to_thread(
                 lambda: to_markdown(
-                    store.conversation(cid),
-                    store.messages(cid),
-                    store.state(cid),
-                    self.ctx.flow,
-                    self.ctx.lessons,
+                    load_bundle(store, cid), self.ctx.flow, self.ctx.lessons, self.ctx.activities
                 )
             )
             await asyncio.to_thread(private_folder, path.parent)
