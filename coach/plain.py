@@ -14,6 +14,7 @@ from typing import TextIO
 from coach.domain.text import Language, clean_for_display
 from coach.engines.base import Chunk, Reply
 from coach.engines.errors import EngineError
+from coach.i18n import t
 from coach.session import Context, Session, message_problem
 from coach.store.db import StoreError
 
@@ -63,7 +64,59 @@ class PlainChat:
                 continue
             if self.echo:
                 self.out.write(f"> {clean_for_display(text)}\n\n")
-            await self._turn(session, text)
+            name, _, arg = text.strip().partition(" ")
+            if name.lower() == "/write":
+                await self._write(session, arg.strip())
+            elif name.lower() == "/skip":
+                await self._skip(session)
+            else:
+                await self._turn(session, text)
+
+    async def _write(self, session: Session, activity_id: str) -> None:
+        """An activity in plain mode: its brief, lines up to a lone ".", then the feedback."""
+        lang = session.state.language
+        activity = session.activity(activity_id or session.state.offered)
+        if activity is None:
+            self._fail(t("activity_unknown_id" if activity_id else "activity_offered_none", lang))
+            self._say("\n".join(f"- {a.id}: {a.title(lang)}" for a in self.ctx.activities))
+            return
+        self._say(f"{activity.title(lang)}\n\n{activity.instructions(lang).strip()}")
+        self._say(t("plain_write_intro", lang))
+        lines: list[str] = []
+        while (line := await asyncio.to_thread(self.inp.readline)) and line.strip() != ".":
+            lines.append(line.rstrip("\n").rstrip("\r"))
+        text = "\n".join(lines).strip()
+        if not text:
+            self._fail(t("activity_empty", lang))
+            return
+        try:
+            version = await asyncio.to_thread(session.submit_activity, activity, text)
+        except StoreError as exc:
+            self._fail(str(exc))
+            return
+        title = activity.title(lang)
+        self._say(t("activity_saved_note", lang).format(title=title, n=version.version))
+        feedback, error = await session.feedback(activity, version)
+        if error is not None:
+            self._fail(error.localized(lang, front="write"))
+        self._say(feedback.render(self.ctx.flow, lang))
+        try:
+            await asyncio.to_thread(session.keep_feedback, version, feedback)
+        except StoreError as exc:
+            self._fail(str(exc))
+
+    async def _skip(self, session: Session) -> None:
+        lang = session.state.language
+        activity = session.activity(session.state.offered)
+        if activity is None:
+            self._fail(t("activity_nothing_to_skip", lang))
+            return
+        try:
+            await asyncio.to_thread(session.skip_activity, activity)
+        except StoreError as exc:
+            self._fail(str(exc))
+            return
+        self._say(t("activity_skipped_note", lang).format(title=activity.title(lang)))
 
     async def _turn(self, session: Session, text: str) -> None:
         try:

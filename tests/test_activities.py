@@ -331,3 +331,14 @@ def test_a_version_1_export_still_imports() -> None:
     }
     bundle = from_json(json.dumps(data))
     assert bundle.versions == [] and bundle.reads == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("I need 120,000 pesos.", 4), ("don't stop, e-mail me", 4), ("", 0), ("Мне 5,5 тыс.", 3)],
+)
+def test_words_are_counted_as_a_reader_counts_them(text: str, words: int) -> None:
+    """The editor's count: a number with separators, a contraction, a hyphenated word are one."""
+    from coach.domain.text import word_count
+
+    assert word_count(text) == words

@@ -107,7 +107,7 @@ def test_lessons_lists_the_shipped_lessons(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["ID", "LANG", "WORDS", "SECTIONS", "QUESTIONS", "TITLE"]
     row = next(line for line in out if line.startswith("dream-job-stepping-stone"))
-    assert row.split()[1:5] == ["en", "607", "1", "4"]
+    assert row.split()[1:5] == ["en", "585", "1", "4"]
     assert any(line.startswith("call-center-operator-pitfalls-ru  ru") for line in out)
 
 

@@ -53,3 +53,23 @@ async def test_lessons_can_be_browsed_and_searched(settings: Settings, ctx: Cont
         assert body.startswith(
             next(lesson for lesson in ctx.lessons if lesson.language == "ru").body[:20]
         )
+
+
+async def test_a_lesson_chosen_in_the_reader_counts_as_read(
+    settings: Settings, ctx: Context
+) -> None:
+    """Enter on a lesson marks it read for the course view; skimming past it does not."""
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, ENGLISH[0])
+        cid = app.screen.session.conversation_id  # type: ignore[attr-defined]
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("down")  # skimmed: shown for less than READ_AFTER
+        await pilot.press("down", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        chosen = app.screen.shown[table.cursor_row].id  # type: ignore[attr-defined]
+        reads = ctx.store.lessons_read(cid)
+        assert [(r.lesson_id, r.how) for r in reads] == [(chosen, "opened")]

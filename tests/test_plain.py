@@ -96,3 +96,30 @@ def test_a_dumb_terminal_gets_plain_mode(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not _plain_wanted(False) and _plain_wanted(True)
     monkeypatch.setenv("TERM", "dumb")
     assert _plain_wanted(False)
+
+
+def test_an_activity_is_written_and_skipped_in_plain_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/write reads lines up to a lone dot, saves them, and prints the checklist feedback;
+    /write with an unknown id lists the ids; /skip with nothing on offer says so."""
+    lines = [
+        *ENGLISH[:13],
+        "/write",
+        "I need 120,000 pesos.",
+        "I will save 5,000 a month.",
+        ".",
+        "/write no-such-activity",
+        "/skip",
+        ENGLISH[13],
+    ]
+    assert run_plain(monkeypatch, lines) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "End with a line that has only a dot" in out
+    assert "Saved Your savings plan in numbers, version 1." in out
+    assert "What is missing" in out and "✗ where the money will sit" in out
+    assert "- three-skills: Three skills the call center gives you" in out
+    assert "There is no activity with that id" in captured.err
+    assert "nothing to skip" in captured.err
+    assert "Which day will you do it?" in out  # the coaching went on after the writing

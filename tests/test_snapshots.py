@@ -100,3 +100,43 @@ def test_llm_chat_with_a_failed_turn(snap_compare, server, llm_ctx: Context) -> 
 
     app = make_app(llm_settings(server.base_url), llm_ctx)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_activity_editor_with_feedback(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The activity editor after a first save: the title "Your savings plan in numbers", the
+    lesson it comes from and the instructions; the user's two lines in the text area; the
+    word count and "Version 1" with the Save and Skip buttons; below, the feedback with ✓ for
+    the amount and the monthly saving, ✗ for the date and where the money sits, and one
+    question to go deeper; the key bar with Save and Close."""
+    from textual.widgets import TextArea
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for text in ENGLISH[:13]:
+            await send(pilot, text)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        area = pilot.app.screen.query_one("#writing", TextArea)
+        area.insert("I need 120,000 pesos for nursing school.\nI will save 5,000 every month.")
+        area.cursor_blink = False
+        await pilot.press("ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
+
+
+def test_course_view_russian(snap_compare, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    """The course view in Russian on the get-hired path: «Курс», the activities with a marker
+    and a status in words (the inbound/outbound one «пропущено» with –, the rest «доступно»
+    or «другой путь»), the two lessons cited by the coach under «Прочитанные уроки», and the
+    first activity's instructions on the right."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for text in RUSSIAN[:11]:
+            await send(pilot, text)
+        await send(pilot, "/skip")
+        await pilot.press("ctrl+g")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)

@@ -57,6 +57,9 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+_WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
+
+
 def word_count(text: str) -> int:
-    """Count words the way a reader would: runs of letters or digits."""
-    return len(re.findall(r"\w+", text))
+    """Count words the way a reader would: "120,000", "don't" and "e-mail" are one word each."""
+    return len(_WORD.findall(text))

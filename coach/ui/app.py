@@ -17,8 +17,9 @@ from textual.screen import Screen
 from coach.domain.text import Language
 from coach.session import Context, Session, make_title
 from coach.store.prefs import load_prefs, save_prefs
-from coach.ui.actions import ChatActions, Options
+from coach.ui.actions import Options
 from coach.ui.commands import coach_commands
+from coach.ui.course_actions import CourseActions
 from coach.ui.keys import KEY_IDS
 from coach.ui.screens.chat import ChatScreen, one_line
 from coach.ui.strings import t
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the 
 WARM_UP_DELAY = 0.3
 
 
-class CoachApp(ChatActions):
+class CoachApp(CourseActions):
     """coach's terminal UI."""
 
     TITLE = "coach"
@@ -190,7 +191,19 @@ class CoachApp(ChatActions):
             if cited is not None:
                 path = self.ctx.flow.path(cited)
                 lesson, quote = path.lesson, path.quote
-        await self.push_screen(LessonsScreen(self.ctx.lessons, language, lesson, quote))
+        session = chat.session if chat is not None else None
+
+        async def mark(lesson_id: str) -> None:
+            try:
+                if session is not None:
+                    await asyncio.to_thread(session.mark_read, [lesson_id], "opened")
+            except Exception as exc:  # the course record is a nicety; say so, carry on
+                self.notify(one_line(exc), severity="error", markup=False)
+
+        screen = LessonsScreen(
+            self.ctx.lessons, language, lesson, quote, lambda i: self.run_worker(mark(i))
+        )
+        await self.push_screen(screen)
 
     def _automatic_title(self, conversation_id: str) -> str:
         """The title coach makes from the dream job and path. Blocking I/O (one read)."""

@@ -51,6 +51,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "app.new_conversation", "New", id="new"),
         Binding("ctrl+o", "app.conversations", "Conversations", id="conversations"),
         Binding("ctrl+l", "app.lessons", "Lessons", id="lessons"),
+        Binding("ctrl+t", "app.write", "Write", id="write"),
+        Binding("ctrl+g", "app.course", "Course", id="course"),
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
         Binding("escape", "stop", "Stop", id="stop"),
         Binding("ctrl+r", "retry", "Retry", id="retry"),
@@ -88,7 +90,8 @@ class ChatScreen(Screen[None]):
                 yield MessageList(id="messages")
                 yield Static(id="status")
                 yield ChatInput(id="input", placeholder=t("placeholder", lang))
-            yield SidePanel(self.session.ctx.flow, self.session.ctx.lessons, id="side")
+            ctx = self.session.ctx
+            yield SidePanel(ctx.flow, ctx.lessons, ctx.activities, id="side")
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -186,9 +189,27 @@ class ChatScreen(Screen[None]):
         if problem is not None:
             self._set_status(problem)
             return
+        if self._course_command(event.text):
+            self.query_one(ChatInput).clear()
+            return
         self.busy = True
         self.query_one(ChatInput).clear()
         self.turn = self.run_turn(event.text.replace("\x00", ""))
+
+    def _course_command(self, text: str) -> bool:
+        """``/write [ID]`` opens the editor and ``/skip`` skips: app actions, not a turn."""
+        name, _, arg = text.strip().partition(" ")
+        if name.lower() == "/write":
+            self.run_worker(self.app.run_action(f"write({arg.strip()!r})"))
+            return True
+        if name.lower() == "/skip":
+            self.run_worker(self.app.run_action("skip_activity"))
+            return True
+        return False
+
+    async def refresh_panel(self) -> None:
+        """Redraw the side panel after the course changed outside a turn."""
+        await self.query_one(SidePanel).show(self.session.state)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop and Retry only mean something with a model; offline replies are instant."""

@@ -6,6 +6,7 @@ passage, so a user can read the quote in its context.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
@@ -23,6 +25,10 @@ from coach.domain.text import Language, clean_for_display, normalize
 from coach.ui.screens.searchable import SearchableList
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
+
+READ_AFTER = 3.0
+"""Seconds a lesson stays open in the reader before it counts as read: skimming the list
+past it does not."""
 
 
 def quote_line(lesson: Lesson, quote: str) -> int | None:
@@ -51,6 +57,7 @@ class LessonsScreen(SearchableList):
         language: Language,
         open_lesson: str | None = None,
         quote: str = "",
+        on_read: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
         self.lessons = lessons
@@ -58,6 +65,9 @@ class LessonsScreen(SearchableList):
         self.open_lesson = open_lesson
         self.quote = quote
         self.shown: list[Lesson] = list(lessons)
+        self.on_read = on_read
+        """Told a lesson's id once the user has really read it (see READ_AFTER)."""
+        self._read_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(t("lessons", self.language), id="heading")
@@ -117,6 +127,20 @@ class LessonsScreen(SearchableList):
             lesson = self.shown[event.cursor_row]
             keep_quote = lesson.id == self.open_lesson
             await self.show_lesson(lesson, self.quote if keep_quote else "")
+            if self._read_timer is not None:
+                self._read_timer.stop()
+            self._read_timer = self.set_timer(READ_AFTER, lambda: self._read(lesson.id))
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a lesson: the user chose to read it, so it counts at once."""
+        if 0 <= event.cursor_row < len(self.shown):
+            self._read(self.shown[event.cursor_row].id)
+            self.query_one("#reader", VerticalScroll).focus()
+
+    def _read(self, lesson_id: str) -> None:
+        if self.on_read is not None:
+            self.on_read(lesson_id)
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from coach.domain.activities import ActivityCatalog
 from coach.domain.flow import PHASES, Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import format_amount, format_date, render_plan_card
@@ -42,10 +43,18 @@ def answer_summary(answer: Answer, flow: Flow, language: Language) -> str:
 class SidePanel(VerticalScroll):
     """Shows where the conversation stands. Markers, not colour, carry the meaning."""
 
-    def __init__(self, flow: Flow, lessons: LessonLibrary, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        lessons: LessonLibrary,
+        activities: ActivityCatalog | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.flow = flow
         self.lessons = lessons
+        self.activities = activities if activities is not None else ActivityCatalog()
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress-title", classes="panel-title")
@@ -54,6 +63,8 @@ class SidePanel(VerticalScroll):
         yield Static(id="no-plan")
         yield Static(id="checkins-title", classes="panel-title checkins")
         yield Static(id="checkins", classes="checkins")
+        yield Static(id="activities-title", classes="panel-title activities")
+        yield Static(id="activities", classes="activities")
         yield Static(id="answers-title", classes="panel-title")
         yield Static(id="answers")
         yield Static(id="context-title", classes="panel-title context")
@@ -83,6 +94,25 @@ class SidePanel(VerticalScroll):
         self.query_one("#checkins-title", Static).update(t("checkins", lang))
         self.query_one("#checkins", Static).update(Content("\n".join(lines)))
 
+    def _show_activities(self, state: CoachState) -> None:
+        """Written, skipped and offered activities, each with a marker and a word."""
+        lang = state.language
+        lines = []
+        for activity in self.activities:
+            work = state.activities.get(activity.id)
+            title = _shorten(activity.title(lang), 34)
+            if work is not None and work.status == "done":
+                version = t("activity_version", lang).format(n=work.versions)
+                lines.append(f" ✓ {title} · {version}")
+            elif work is not None:
+                lines.append(f" – {title} · {t('status_skipped', lang)}")
+            elif state.offered == activity.id:
+                lines.append(f" ✎ {title} · {t('status_offered', lang)}")
+        for widget in self.query(".activities"):
+            widget.display = bool(lines)
+        self.query_one("#activities-title", Static).update(t("activities", lang))
+        self.query_one("#activities", Static).update(Content("\n".join(lines)))
+
     def show_context(self, use: ContextUse, lang: Language) -> None:
         """The context meter: how much of the model's window the last request filled."""
         percent = round(use.fraction * 100)
@@ -102,6 +132,7 @@ class SidePanel(VerticalScroll):
         """Redraw from the state; cheap enough to call after every turn."""
         lang = state.language
         self._show_check_ins(state, today)
+        self._show_activities(state)
         current = PHASES.index(state.phase)
         lines = []
         for index, phase_id in enumerate(PHASES):

@@ -1,0 +1,209 @@
+"""The activity editor: the instructions, a text area with a word count, and the feedback.
+
+What the user types is kept as a draft a second after they stop, so a crash or a closed
+window loses nothing; saving makes a new version, committed before feedback is asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Markdown, Static, TextArea
+
+from coach.domain.activities import Activity
+from coach.domain.text import Language, clean_for_display, word_count
+from coach.session import MESSAGE_LIMIT, Session
+from coach.store.course import ActivityVersion
+from coach.ui.screens.chat import one_line
+from coach.ui.strings import t
+from coach.ui.widgets.key_bar import KeyBar
+
+DRAFT_EVERY = 1.0
+"""Seconds between draft saves while the user types: a crash loses at most this much."""
+
+
+class ActivityScreen(Screen[bool]):
+    """Write (or revise) one activity. Dismissed with True when anything was saved."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "close", "Close", id="close"),
+    ]
+
+    def __init__(self, session: Session, activity: Activity) -> None:
+        super().__init__()
+        self.session = session
+        self.activity = activity
+        self.language: Language = session.state.language
+        self.changed = False
+        self._saved_text = ""
+        self._loaded = ""
+        self._draft_timer: Timer | None = None
+        self._draft_dirty = False
+        self.saving = False
+        self._unanswered: ActivityVersion | None = None
+        """A saved version whose model feedback failed: ctrl+s asks again, without a copy."""
+
+    def compose(self) -> ComposeResult:
+        lang, activity = self.language, self.activity
+        lesson = self.session.ctx.lessons.get(activity.lesson)
+        yield Static(Content(clean_for_display(activity.title(lang))), id="heading")
+        with VerticalScroll(id="brief"):
+            source = lesson.title if lesson else activity.lesson
+            meta = t("activity_from", lang).format(lesson=source)
+            yield Static(Content(clean_for_display(meta)), id="activity-meta")
+            yield Static(Content(clean_for_display(activity.instructions(lang).strip())))
+        yield TextArea(id="writing", soft_wrap=True, tab_behavior="focus")
+        with Horizontal(id="editor-bar"):
+            yield Static(id="count")
+            yield Button(t("activity_save", lang), id="save-button", compact=True)
+            yield Button(t("activity_skip", lang), id="skip-button", compact=True)
+        with VerticalScroll(id="feedback-box"):
+            yield Markdown(id="feedback", open_links=False)
+        yield KeyBar()
+
+    async def on_mount(self) -> None:
+        area = self.query_one("#writing", TextArea)
+        versions, draft = await asyncio.to_thread(self._load)
+        done = [v for v in versions if v.status == "done"]
+        self._saved_text = done[-1].text if done else ""
+        self._loaded = draft if draft is not None else self._saved_text
+        area.load_text(self._loaded)
+        area.move_cursor(area.document.end)
+        area.focus()
+        self.query_one("#feedback-box").display = False
+        self._show_count()
+
+    def _load(self) -> tuple[list[ActivityVersion], str | None]:
+        versions = self.session.versions(self.activity.id)
+        return versions, self.session.activity_draft(self.activity.id)
+
+    def _show_count(self, note: str = "") -> None:
+        text = self.query_one("#writing", TextArea).text
+        words = t("words", self.language).format(n=word_count(text))
+        work_done = self.session.state.activities.get(self.activity.id)
+        saved = (
+            t("activity_version", self.language).format(n=work_done.versions)
+            if work_done is not None and work_done.versions
+            else t("activity_unsaved", self.language)
+        )
+        line = " · ".join(part for part in (words, saved, note) if part)
+        self.query_one("#count", Static).update(Content(clean_for_display(line)))
+
+    @on(TextArea.Changed, "#writing")
+    def typed(self) -> None:
+        self._show_count()
+        if self.query_one("#writing", TextArea).text == self._loaded:
+            return  # loading the text is not typing it
+        self._draft_dirty = True
+        if self._draft_timer is None:  # not restarted per key: steady typing still saves
+            self._draft_timer = self.set_timer(DRAFT_EVERY, self.save_draft)
+
+    @work(group="draft")
+    async def save_draft(self) -> None:
+        """Keep what is in the box; a failed write says so and the text stays on screen."""
+        self._draft_timer = None
+        if not self._draft_dirty:
+            return
+        self._draft_dirty = False
+        text = self.query_one("#writing", TextArea).text
+        try:
+            await asyncio.to_thread(self.session.save_activity_draft, self.activity.id, text)
+        except Exception as exc:
+            self._show_count(one_line(exc))
+
+    def _stop_drafts(self) -> None:
+        """Saving a version clears the draft; no pending draft write may bring it back."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._draft_dirty = False
+
+    @on(Button.Pressed, "#save-button")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#skip-button")
+    def _skip_pressed(self) -> None:
+        self.skip()
+
+    def action_save(self) -> None:
+        text = self.query_one("#writing", TextArea).text
+        if self.saving:
+            return
+        if not text.strip():
+            self._show_count(t("activity_empty", self.language))
+            return
+        if len(text) > MESSAGE_LIMIT:
+            self._show_count(t("activity_too_long", self.language).format(limit=MESSAGE_LIMIT))
+            return
+        if text == self._saved_text and self._unanswered is None:
+            self._show_count(t("activity_same", self.language))
+            return
+        self.saving = True
+        self.submit(text)
+
+    @work(exclusive=True, group="save")
+    async def submit(self, text: str) -> None:
+        """Commit the version, then ask for feedback and keep it with the version."""
+        self._stop_drafts()
+        try:
+            version = self._unanswered
+            if version is None or text != self._saved_text:
+                try:
+                    version = await asyncio.to_thread(
+                        self.session.submit_activity, self.activity, text
+                    )
+                except Exception as exc:
+                    self._show_count(one_line(exc))  # not saved: the text stays in the box
+                    return
+            self._saved_text, self.changed = text, True
+            self._show_count(t("activity_reading", self.language))
+            feedback, error = await self.session.feedback(self.activity, version)
+            self._unanswered = version if error is not None else None
+            rendered = feedback.render(self.session.ctx.flow, self.language)
+            box = self.query_one("#feedback-box")
+            box.display = True
+            await self.query_one("#feedback", Markdown).update(rendered)
+            note = error.localized(self.language, front="editor") if error else ""
+            self._show_count(note)
+            try:
+                await asyncio.to_thread(self.session.keep_feedback, version, feedback)
+            except Exception as exc:
+                self._show_count(one_line(exc))
+        finally:
+            self.saving = False
+
+    @work(exclusive=True, group="save")
+    async def skip(self) -> None:
+        try:
+            await asyncio.to_thread(self.session.skip_activity, self.activity)
+        except Exception as exc:
+            self._show_count(one_line(exc))
+            return
+        self.dismiss(True)
+
+    async def action_close(self) -> None:
+        """Back to the chat; an unsaved change is written as the draft first."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self._draft_dirty:
+            self._draft_dirty = False
+            text = self.query_one("#writing", TextArea).text
+            try:
+                await asyncio.to_thread(self.session.save_activity_draft, self.activity.id, text)
+            except Exception as exc:
+                self._show_count(one_line(exc))
+                return  # stay, so the words are not lost from sight
+        self.dismiss(self.changed)

@@ -1,0 +1,179 @@
+"""The activity editor and the course view, driven as a person would, and a kill mid-revision."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual.widgets import DataTable, Markdown, Static, TextArea
+
+from coach.session import Context
+from coach.settings import Settings
+from coach.ui.screens.activity import ActivityScreen
+from coach.ui.screens.chat import ChatScreen
+from coach.ui.screens.course import CourseScreen
+from tests.pilot import SIZE, chat, make_app, send
+from tests.scenarios import ENGLISH
+from tests.test_activities import SAVINGS_EN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _panel(pilot: object) -> str:
+    app = pilot.app  # type: ignore[attr-defined]
+    return str(app.screen.query_one("#activities", Static).render())
+
+
+async def test_offered_written_revised_and_shown_everywhere(
+    settings: Settings, ctx: Context
+) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ENGLISH[:13]:
+            await send(pilot, text)
+        assert "✎ Your savings plan in numbers · offered" in _panel(pilot)
+        cid = chat(pilot).session.conversation_id
+        assert cid is not None
+        before = len(ctx.store.messages(cid))
+
+        await send(pilot, "/write")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen) and screen.activity.id == "savings-plan"
+        assert len(ctx.store.messages(cid)) == before  # a command, not a message to the coach
+        area = screen.query_one("#writing", TextArea)
+        area.insert("I need 120,000 pesos for nursing school.")
+        await pilot.pause()
+        assert "7 words" in str(screen.query_one("#count", Static).render())
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        feedback = screen.query_one("#feedback", Markdown).source
+        assert "What is missing" in feedback and "where the money will sit" in feedback
+
+        await pilot.press("ctrl+s")  # nothing changed: no copy of version 1
+        await pilot.pause()
+        assert "Nothing changed" in str(screen.query_one("#count", Static).render())
+        area.load_text(SAVINGS_EN)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "What is missing" not in screen.query_one("#feedback", Markdown).source
+        versions = ctx.store.activity_versions(cid, "savings-plan")
+        assert [v.text for v in versions] == [
+            "I need 120,000 pesos for nursing school.",
+            SAVINGS_EN,
+        ]
+        assert all(v.feedback for v in versions)
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
+        assert "✓ Your savings plan in numbers · Version 2" in _panel(pilot)
+
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        course = app.screen
+        assert isinstance(course, CourseScreen)
+        table = course.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["✓ Your savings plan in numbers", "done", "2"] in rows
+        table.move_cursor(row=[r[0] for r in rows].index("✓ Your savings plan in numbers"))
+        await pilot.pause()
+        detail = course.query_one("#activity-detail", Markdown).source
+        assert "### Version 1" in detail and "### Version 2" in detail
+        reads = str(course.query_one("#reads", Static).render())
+        assert "Is Your Dream Job Working" in reads and "cited by the coach" in reads
+        await pilot.press("escape")
+
+    resumed = make_app(settings, ctx, resume_id=cid)  # coming back: still in the side panel
+    async with resumed.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "✓ Your savings plan in numbers · Version 2" in _panel(pilot)
+
+
+async def test_skip_from_the_chat_and_nothing_to_write(settings: Settings, ctx: Context) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, ENGLISH[0])
+        await send(pilot, "/skip")  # nothing on offer yet: said, nothing recorded
+        assert isinstance(app.screen, ChatScreen)
+        assert chat(pilot).session.state.activities == {}
+        for text in ENGLISH[1:13]:
+            await send(pilot, text)
+        await send(pilot, "/skip")
+        state = chat(pilot).session.state
+        assert state.activities["savings-plan"].status == "skipped" and state.offered is None
+        assert "– Your savings plan in numbers · skipped" in _panel(pilot)
+        await pilot.press("ctrl+t")  # nothing on offer: the course view, to pick one
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CourseScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityScreen)
+
+
+async def test_a_draft_is_kept_when_the_editor_closes(settings: Settings, ctx: Context) -> None:
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ENGLISH[:13]:
+            await send(pilot, text)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        app.screen.query_one("#writing", TextArea).insert("half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.screen.query_one("#writing", TextArea).text == "half a thought"
+
+
+def _saved(db: Path) -> tuple[list[str], str]:
+    if not db.exists():
+        return [], ""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        versions = [r[0] for r in con.execute("SELECT text FROM activity_versions ORDER BY id")]
+        drafts = [r[0] for r in con.execute("SELECT text FROM activity_drafts")]
+        return versions, drafts[0] if drafts else ""
+    except sqlite3.OperationalError:
+        return [], ""
+    finally:
+        con.close()
+
+
+def test_kill_9_while_revising_keeps_the_version_and_the_draft(tmp_path: Path) -> None:
+    first = "I need 120,000 pesos."
+    revision = " I will save 5,000 every month in a separate bank account until March 2028."
+    db = tmp_path / "data" / "coach.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.kill_writer", first, revision],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # kill while typing, once a draft of the revision is on disk
+            versions, draft = _saved(db)
+            if versions and len(draft) > len(first) + 10:
+                break
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the revision was never saved as a draft"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    versions, draft = _saved(db)
+    assert versions == [first]
+    assert (first + revision).startswith(draft) and len(draft) > len(first)
