@@ -21,6 +21,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/llm.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/crisis.py
+	$(BIN)/python bench/activities.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
