@@ -111,16 +111,24 @@ class ActivityScreen(Screen[bool]):
 
     @work(group="draft")
     async def save_draft(self) -> None:
-        """Keep what is in the box; a failed write says so and the text stays on screen."""
         self._draft_timer = None
+        await self._write_draft()
+
+    async def _write_draft(self) -> bool:
+        """Keep what is in the box, if it changed.
+
+        A failed write says so and returns False; the text stays on screen.
+        """
         if not self._draft_dirty:
-            return
+            return True
         self._draft_dirty = False
         text = self.query_one("#writing", TextArea).text
         try:
             await asyncio.to_thread(self.session.save_activity_draft, self.activity.id, text)
         except Exception as exc:
             self._show_count(one_line(exc))
+            return False
+        return True
 
     def _stop_drafts(self) -> None:
         """Saving a version clears the draft; no pending draft write may bring it back."""
@@ -198,12 +206,5 @@ class ActivityScreen(Screen[bool]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        if self._draft_dirty:
-            self._draft_dirty = False
-            text = self.query_one("#writing", TextArea).text
-            try:
-                await asyncio.to_thread(self.session.save_activity_draft, self.activity.id, text)
-            except Exception as exc:
-                self._show_count(one_line(exc))
-                return  # stay, so the words are not lost from sight
-        self.dismiss(self.changed)
+        if await self._write_draft():  # on failure, stay: the words stay in sight
+            self.dismiss(self.changed)
