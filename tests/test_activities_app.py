@@ -57,7 +57,7 @@ async def test_offered_written_revised_and_shown_everywhere(
 
         await pilot.press("ctrl+s")  # nothing changed: no copy of version 1
         await pilot.pause()
-        assert "Nothing changed" in str(screen.query_one("#count", Static).render())
+        assert "Nothing changed" in str(screen.query_one("#note", Static).render())
         area.load_text(SAVINGS_EN)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()

@@ -64,6 +64,7 @@ class ActivityScreen(Screen[bool]):
             yield Static(Content(clean_for_display(meta)), id="activity-meta")
             yield Static(Content(clean_for_display(activity.instructions(lang).strip())))
         yield TextArea(id="writing", soft_wrap=True, tab_behavior="focus")
+        yield Static(id="note")
         with Horizontal(id="editor-bar"):
             yield Static(id="count")
             yield Button(t("activity_save", lang), id="save-button", compact=True)
@@ -97,8 +98,10 @@ class ActivityScreen(Screen[bool]):
             if work_done is not None and work_done.versions
             else t("activity_unsaved", self.language)
         )
-        line = " · ".join(part for part in (words, saved, note) if part)
-        self.query_one("#count", Static).update(Content(clean_for_display(line)))
+        self.query_one("#count", Static).update(Content(f"{words} · {saved}"))
+        shown = self.query_one("#note", Static)
+        shown.update(Content(clean_for_display(note)))
+        shown.display = bool(note)
 
     @on(TextArea.Changed, "#writing")
     def typed(self) -> None:
