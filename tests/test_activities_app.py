@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from textual import events
 from textual.widgets import DataTable, Markdown, Static, TextArea
 
 from coach.session import Context
@@ -177,3 +178,25 @@ def test_kill_9_while_revising_keeps_the_version_and_the_draft(tmp_path: Path) -
     versions, draft = _saved(db)
     assert versions == [first]
     assert (first + revision).startswith(draft) and len(draft) > len(first)
+
+
+async def test_fast_typing_then_save_keeps_every_character(
+    settings: Settings, ctx: Context
+) -> None:
+    """Ctrl+S as a priority binding ran before keys still queued for the text area, so a fast
+    typist's version was saved cut short (seen in tmux: "I need 50,000 for m")."""
+    app = make_app(settings, ctx)
+    text = "I need 50,000 by June 2027."
+    async with app.run_test(size=SIZE) as pilot:
+        for line in ENGLISH[:13]:
+            await send(pilot, line)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        for key in [*text, "ctrl+s"]:  # queued at once, as a terminal delivers fast typing
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityScreen)
+        cid = app.screen.session.conversation_id
+    assert [v.text for v in ctx.store.activity_versions(cid or "")] == [text]
