@@ -13,8 +13,7 @@ from coach.domain.activities import (
     check_references,
     load_activities,
 )
-from coach.domain.lessons import Lesson, LessonLibrary, LessonNotice, load_folder, load_library
-from coach.domain.state import CoachState
+from coach.domain.lessons import Lesson, LessonNotice, load_folder, load_library
 from coach.domain.text import clean_for_display
 from coach.settings import Settings
 
@@ -104,31 +103,6 @@ def list_lessons(settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _lesson_title(library: LessonLibrary, lesson_id: str) -> str:
-    lesson = library.get(lesson_id)
-    return lesson.title if lesson else lesson_id
-
-
-def activity_status(catalog: ActivityCatalog, state: CoachState) -> list[tuple[str, str]]:
-    """Each activity's id and status for a conversation's state, in catalog order.
-
-    done, skipped, offered (by the coach, not yet answered), open (fits the chosen path),
-    or other (written for other paths).
-    """
-    rows: list[tuple[str, str]] = []
-    for activity in catalog:
-        work = state.activities.get(activity.id)
-        status: str
-        if work is not None:
-            status = work.status
-        elif state.offered == activity.id:
-            status = "offered"
-        else:
-            status = "open" if activity.fits(state.chosen_path) else "other"
-        rows.append((activity.id, status))
-    return rows
-
-
 def show_activities(settings: Settings, ident: str | None, out: TextIO) -> int:
     """The activities and their status, and the lessons read, for one conversation."""
     from coach.bootstrap import load_activities_for
@@ -151,13 +125,11 @@ def show_activities(settings: Settings, ident: str | None, out: TextIO) -> int:
     lang = state.language
     _say(f"{conversation_id}  {info.title or '-'}", out)
     rows = [["ACTIVITY", "STATUS", "VERSIONS", "LAST", "TITLE"]]
-    for activity_id, status in activity_status(catalog, state):
-        activity = catalog.get(activity_id)
-        assert activity is not None
-        mine = [v for v in versions if v.activity_id == activity_id]
+    for activity in catalog:
+        mine = [v for v in versions if v.activity_id == activity.id]
         done = sum(1 for v in mine if v.status == "done")
         last = f"{mine[-1].created_at.astimezone():%Y-%m-%d}" if mine else "-"
-        rows.append([activity_id, status, str(done), last, activity.title(lang)])
+        rows.append([activity.id, activity.status(state), str(done), last, activity.title(lang)])
     table(rows, out)
     print("", file=out)
     if not reads:
@@ -166,6 +138,6 @@ def show_activities(settings: Settings, ident: str | None, out: TextIO) -> int:
     rows = [["LESSON", "HOW", "WHEN", "TITLE"]]
     for read in reads:
         when = f"{read.at.astimezone():%Y-%m-%d}"
-        rows.append([read.lesson_id, read.how, when, _lesson_title(library, read.lesson_id)])
+        rows.append([read.lesson_id, read.how, when, library.title(read.lesson_id)])
     table(rows, out)
     return EXIT_OK

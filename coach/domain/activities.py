@@ -22,6 +22,7 @@ from coach.domain.lessons import LessonLibrary
 from coach.domain.state import CoachState
 
 Moment = Literal["path", "check_in"]
+Status = Literal["done", "skipped", "offered", "open", "other"]
 MAX_ACTIVITY_BYTES = 200_000
 
 
@@ -81,6 +82,19 @@ class Activity(_Model):
 
     def fits(self, path: str | None) -> bool:
         return not self.paths or (path is not None and path in self.paths)
+
+    def status(self, state: CoachState) -> Status:
+        """Where the user stands with it.
+
+        done or skipped; offered (by the coach, not yet answered); open (fits the chosen
+        path); other (written for other paths).
+        """
+        work = state.activities.get(self.id)
+        if work is not None:
+            return work.status
+        if state.offered == self.id:
+            return "offered"
+        return "open" if self.fits(state.chosen_path) else "other"
 
 
 @dataclass(frozen=True)

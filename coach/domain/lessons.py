@@ -92,6 +92,11 @@ class LessonLibrary:
     def get(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
 
+    def title(self, lesson_id: str) -> str:
+        """A lesson's title, or its id when it is not in the library (a removed folder)."""
+        lesson = self.lessons.get(lesson_id)
+        return lesson.title if lesson else lesson_id
+
     @property
     def warnings(self) -> list[LessonNotice]:
         return [n for n in self.notices if n.level == "warning"]

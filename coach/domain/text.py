@@ -51,6 +51,13 @@ def escape_markdown(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
+def quote_markdown(text: str) -> str:
+    """The user's words as a Markdown block quote, escaped so they read exactly as typed."""
+    return "\n".join(
+        f"> {escape_markdown(line)}" if line.strip() else ">" for line in text.splitlines()
+    )
+
+
 def normalize(text: str) -> str:
     """Lower-case, fold ё to е, NFKC-normalise and collapse whitespace, for keyword matching."""
     text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е").replace("’", "'")

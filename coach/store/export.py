@@ -16,7 +16,7 @@ from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
-from coach.domain.text import Language, clean_for_display, escape_markdown
+from coach.domain.text import Language, clean_for_display, escape_markdown, quote_markdown
 from coach.store.course import ActivityVersion, LessonRead
 from coach.store.db import ConversationInfo, Store, StoredMessage
 
@@ -49,10 +49,6 @@ def load_bundle(store: Store, conversation_id: str) -> Bundle:
     )
 
 
-def _quote(text: str) -> list[str]:
-    return [f"> {escape_markdown(line)}" if line.strip() else ">" for line in text.splitlines()]
-
-
 def course_markdown(
     bundle: Bundle, flow: Flow, lessons: LessonLibrary, activities: ActivityCatalog
 ) -> list[str]:
@@ -72,7 +68,7 @@ def course_markdown(
                 out += [f"*{'Пропущено' if ru else 'Skipped'} · {day}*", ""]
                 continue
             out += [f"**{'Версия' if ru else 'Version'} {version.version}** · {day}", ""]
-            out += [*_quote(version.text), ""]
+            out += [quote_markdown(version.text), ""]
             feedback = Feedback.from_json(version.feedback)
             if feedback is not None:
                 out += [feedback.render(flow, lang), ""]
@@ -80,8 +76,7 @@ def course_markdown(
         out += ["## " + ("Прочитанные уроки" if ru else "Lessons read"), ""]
         how = {"opened": "открыт" if ru else "opened", "cited": "процитирован" if ru else "cited"}
         for read in bundle.reads:
-            lesson = lessons.get(read.lesson_id)
-            title = escape_markdown(lesson.title if lesson else read.lesson_id)
+            title = escape_markdown(lessons.title(read.lesson_id))
             out.append(f"- {title}: {how[read.how]}, {read.at:%Y-%m-%d}")
         out.append("")
     return out

@@ -56,10 +56,9 @@ class ActivityScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         lang, activity = self.language, self.activity
-        lesson = self.session.ctx.lessons.get(activity.lesson)
         yield Static(Content(clean_for_display(activity.title(lang))), id="heading")
         with VerticalScroll(id="brief"):
-            source = lesson.title if lesson else activity.lesson
+            source = self.session.ctx.lessons.title(activity.lesson)
             meta = t("activity_from", lang).format(lesson=source)
             yield Static(Content(clean_for_display(meta)), id="activity-meta")
             yield Static(Content(clean_for_display(activity.instructions(lang).strip())))

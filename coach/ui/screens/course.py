@@ -21,23 +21,13 @@ from textual.widgets import DataTable, Markdown, Static
 
 from coach.domain.activities import Activity
 from coach.domain.feedback import Feedback
-from coach.domain.text import clean_for_display, escape_markdown
+from coach.domain.text import clean_for_display, escape_markdown, quote_markdown
 from coach.session import Session
 from coach.store.course import ActivityVersion, LessonRead
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
 MARKS = {"done": "✓", "offered": "✎", "skipped": "–", "open": "·", "other": " "}
-
-
-def status_of(session: Session, activity: Activity) -> str:
-    """done, skipped, offered, open (fits the chosen path) or other."""
-    work_done = session.state.activities.get(activity.id)
-    if work_done is not None:
-        return work_done.status
-    if session.state.offered == activity.id:
-        return "offered"
-    return "open" if activity.fits(session.state.chosen_path) else "other"
 
 
 class CourseScreen(Screen[None]):
@@ -54,7 +44,7 @@ class CourseScreen(Screen[None]):
         self.session = session
         self.language = session.state.language
         every = list(session.ctx.activities)
-        mine = [a for a in every if status_of(session, a) != "other"]
+        mine = [a for a in every if a.status(session.state) != "other"]
         self.shown: list[Activity] = [*mine, *(a for a in every if a not in mine)]
         """This conversation's activities first, those for other paths after."""
         self.versions: list[ActivityVersion] = []
@@ -88,7 +78,7 @@ class CourseScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for activity in self.shown:
-            status = status_of(session, activity)
+            status = activity.status(session.state)
             count = sum(1 for v in versions if v.activity_id == activity.id and v.status == "done")
             title = f"{MARKS[status]} {clean_for_display(activity.title(self.language))}"
             status_words = Text(t("status_" + status, self.language))
@@ -108,9 +98,7 @@ class CourseScreen(Screen[None]):
         lang, lessons = self.language, self.session.ctx.lessons
         lines = []
         for read in reads:
-            lesson = lessons.get(read.lesson_id)
-            title = lesson.title if lesson else read.lesson_id
-            lines.append(f" ✓ {title} ({t('read_' + read.how, lang)})")
+            lines.append(f" ✓ {lessons.title(read.lesson_id)} ({t('read_' + read.how, lang)})")
         text = "\n".join(lines) or t("no_lessons_read", lang)
         self.query_one("#reads", Static).update(Content(clean_for_display(text)))
 
@@ -135,11 +123,7 @@ class CourseScreen(Screen[None]):
                 parts.append(f"*{t('status_skipped', lang)} · {day}*")
                 continue
             head = t("activity_version", lang).format(n=version.version)
-            quoted = "\n".join(
-                f"> {escape_markdown(line)}" if line.strip() else ">"
-                for line in version.text.splitlines()
-            )
-            parts += [f"### {head} · {day}", quoted]
+            parts += [f"### {head} · {day}", quote_markdown(version.text)]
             feedback = Feedback.from_json(version.feedback)
             if feedback is not None:
                 parts.append(feedback.render(self.session.ctx.flow, lang))

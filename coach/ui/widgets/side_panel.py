@@ -99,15 +99,14 @@ class SidePanel(VerticalScroll):
         lang = state.language
         lines = []
         for activity in self.activities:
-            work = state.activities.get(activity.id)
+            status = activity.status(state)
             title = _shorten(activity.title(lang), 34)
-            if work is not None and work.status == "done":
-                version = t("activity_version", lang).format(n=work.versions)
-                lines.append(f" ✓ {title} · {version}")
-            elif work is not None:
-                lines.append(f" – {title} · {t('status_skipped', lang)}")
-            elif state.offered == activity.id:
-                lines.append(f" ✎ {title} · {t('status_offered', lang)}")
+            if status == "done":
+                versions = state.activities[activity.id].versions
+                lines.append(f" ✓ {title} · {t('activity_version', lang).format(n=versions)}")
+            elif status in ("skipped", "offered"):
+                mark = "–" if status == "skipped" else "✎"
+                lines.append(f" {mark} {title} · {t('status_' + status, lang)}")
         for widget in self.query(".activities"):
             widget.display = bool(lines)
         self.query_one("#activities-title", Static).update(t("activities", lang))
