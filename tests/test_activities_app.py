@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from textual import events
@@ -19,10 +14,9 @@ from coach.ui.screens.activity import ActivityScreen
 from coach.ui.screens.chat import ChatScreen
 from coach.ui.screens.course import CourseScreen
 from tests.pilot import SIZE, chat, make_app, send
+from tests.processes import app_process, kill_9, wait_until
 from tests.scenarios import ENGLISH
 from tests.test_activities import SAVINGS_EN
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _panel(pilot: object) -> str:
@@ -153,28 +147,14 @@ def test_kill_9_while_revising_keeps_the_version_and_the_draft(tmp_path: Path) -
     first = "I need 120,000 pesos."
     revision = " I will save 5,000 every month in a separate bank account until March 2028."
     db = tmp_path / "data" / "coach.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.kill_writer", first, revision],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # kill while typing, once a draft of the revision is on disk
-            versions, draft = _saved(db)
-            if versions and len(draft) > len(first) + 10:
-                break
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the revision was never saved as a draft"
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+
+    def revision_drafted() -> bool:
+        versions, draft = _saved(db)
+        return bool(versions) and len(draft) > len(first) + 10
+
+    with app_process("tests.kill_writer", first, revision) as proc:  # killed while typing
+        wait_until(proc, revision_drafted, "the revision was never saved as a draft")
+        kill_9(proc)
     versions, draft = _saved(db)
     assert versions == [first]
     assert (first + revision).startswith(draft) and len(draft) > len(first)

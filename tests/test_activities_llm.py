@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
 
-from coach.bootstrap import build_engine
 from coach.domain.activities import ActivityCatalog, load_activities
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
@@ -16,19 +14,11 @@ from coach.domain.state import CoachState, Work
 from coach.engines.base import Chunk, Reply
 from coach.engines.llm import LLMEngine
 from coach.session import Context, Session
-from tests.conftest import llm_settings
 from tests.fake_openai import FakeOpenAI, Script
 from tests.test_activities import ACTIVITIES, SAVINGS_EN
+from tests.test_llm_engine import _close_engines, make_engine  # noqa: F401 (closes engines)
 
 TODAY = date(2026, 11, 21)
-_open: list[LLMEngine] = []
-
-
-@pytest.fixture(autouse=True)
-async def _close_engines() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().aclose()
 
 
 @pytest.fixture
@@ -40,12 +30,7 @@ def catalog() -> ActivityCatalog:
 def engine(
     server: FakeOpenAI, flow: Flow, lessons: LessonLibrary, catalog: ActivityCatalog
 ) -> LLMEngine:
-    built = build_engine(
-        llm_settings(server.base_url), flow, lessons, lambda: TODAY, activities=catalog
-    )
-    assert isinstance(built, LLMEngine)
-    _open.append(built)
-    return built
+    return make_engine(server.base_url, flow, lessons, catalog)
 
 
 async def test_the_model_gives_feedback_against_the_rubric_in_the_users_language(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,8 +16,8 @@ from coach.ui.widgets.messages import CoachMessage, UserMessage
 from tests.conftest import llm_settings
 from tests.fake_openai import FakeOpenAI, Script
 from tests.pilot import SIZE, chat, make_app
+from tests.processes import ROOT, app_process, kill_9, wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
 RATE = 100  # characters a second: 5 every 50 ms
 
 
@@ -40,31 +39,16 @@ async def test_kill_9_mid_reply_keeps_the_message_and_all_but_the_last_second(
     text = "".join(f"word{i:04} " for i in range(400))  # 4,000 characters, 40 s at RATE
     server.add(Script(text=text, chunk_chars=5, delay=5 / RATE))
     db = tmp_path / "data" / "coach.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.kill_target", server.base_url, "I want to be a nurse"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # wait until the reply has been saved a few times
-            rows = _rows(db)
-            partial = [r for r in rows if r[0] == "assistant" and r[2] == "partial"]
-            if partial and len(partial[0][1]) >= 300:
-                break
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the reply was never saved while streaming"
-            time.sleep(0.05)
+
+    def saved_a_few_times() -> bool:
+        partial = [r for r in _rows(db) if r[0] == "assistant" and r[2] == "partial"]
+        return bool(partial) and len(partial[0][1]) >= 300
+
+    with app_process("tests.kill_target", server.base_url, "I want to be a nurse") as proc:
+        wait_until(proc, saved_a_few_times, "the reply was never saved while streaming")
         time.sleep(0.7)  # kill at some point between two saves
         sent = server.sent_chars
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        kill_9(proc)
     rows = _rows(db)
     assert rows[1] == ("user", "I want to be a nurse", "complete")
     role, saved, status = rows[2]

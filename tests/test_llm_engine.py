@@ -14,6 +14,7 @@ from coach.bootstrap import build_engine
 from coach.context.models import ModelOverride
 from coach.context.packing import CLOSE_TAG, OPEN_TAG
 from coach.context.tokens import TokenCounter
+from coach.domain.activities import ActivityCatalog
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
@@ -41,8 +42,16 @@ async def _close_engines() -> AsyncIterator[None]:
         await _open.pop().aclose()
 
 
-def make_engine(base_url: str, flow: Flow, lessons: LessonLibrary, **update: Any) -> LLMEngine:
-    engine = build_engine(llm_settings(base_url, **update), flow, lessons, lambda: TODAY)
+def make_engine(
+    base_url: str,
+    flow: Flow,
+    lessons: LessonLibrary,
+    activities: ActivityCatalog | None = None,
+    **update: Any,
+) -> LLMEngine:
+    """An engine against ``base_url``, closed after the test by ``_close_engines``."""
+    settings = llm_settings(base_url, **update)
+    engine = build_engine(settings, flow, lessons, lambda: TODAY, activities=activities)
     assert isinstance(engine, LLMEngine)
     _open.append(engine)
     return engine

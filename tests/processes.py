@@ -1,0 +1,47 @@
+"""The real app in a process of its own, for tests that kill it with SIGKILL mid-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def app_process(module: str, *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``python -m module args`` from the checkout; it is killed on the way out anyway."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def wait_until(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], never: str, timeout: float = 60
+) -> None:
+    """Poll ``ready`` until true; fail with the process's stderr if it died, or with ``never``."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline, never
+        time.sleep(0.05)
+
+
+def kill_9(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
