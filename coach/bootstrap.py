@@ -13,6 +13,7 @@ from coach.domain.activities import ActivityCatalog, load_catalog
 from coach.domain.crisis import load_crisis
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
+from coach.domain.meaning import shared as shared_meaning
 from coach.engines.base import Engine
 from coach.engines.care import Care
 from coach.engines.offline import OfflineEngine
@@ -71,8 +72,9 @@ def build_engine(
     activities: ActivityCatalog | None = None,
 ) -> Engine:
     """The language-model engine when a key or a server is configured, else offline."""
+    meaning = shared_meaning() if settings.encoder else None
     if not settings.use_llm:
-        return OfflineEngine(flow, lessons, today, care, activities)
+        return OfflineEngine(flow, lessons, today, care, activities, meaning)
     from coach.context.models import model_info
     from coach.context.tokens import TokenCounter
     from coach.engines.llm import LLMConfig, LLMEngine
@@ -95,4 +97,5 @@ def build_engine(
         counter_factory=lambda info: TokenCounter(info.encoding, exact_for_model=info.known),
         care=care,
         activities=activities,
+        meaning=meaning,
     )

@@ -42,6 +42,14 @@ class PlainChat:
         self.out.write(plain_text(text).rstrip() + "\n\n")
         self.out.flush()
 
+    def _warmed(self, task: asyncio.Task[list[str]]) -> None:
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            return  # the first turn tries again and reports it there
+        for notice in task.result():
+            self._fail(notice)
+
     def _fail(self, message: str) -> None:
         self.err.write(f"coach: {clean_for_display(message)}\n")
         self.err.flush()
@@ -49,6 +57,10 @@ class PlainChat:
     async def run(self, session: Session) -> int:
         if session.messages:
             self._say(session.messages[-1].content)
+        # The encoder (and a model client) load while the person reads and types; a message
+        # sent sooner waits for the same load inside the engine.
+        warming = asyncio.create_task(self.ctx.engine.warm_up())
+        warming.add_done_callback(self._warmed)
         while True:
             line = await asyncio.to_thread(self.inp.readline)
             if not line:

@@ -25,6 +25,7 @@ ENV_DATA_DIR = "COACH_DATA_DIR"
 ENV_CONFIG = "COACH_CONFIG"
 ENV_LESSONS = "COACH_LESSONS"
 ENV_FLOW_DIR = "COACH_FLOW_DIR"
+ENV_ENCODER = "COACH_ENCODER"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 DEFAULT_TIMEOUT = 60.0
@@ -124,6 +125,8 @@ class Settings(BaseModel):
     moderation: bool = False
     model_overrides: dict[str, ModelOverride] = {}
     keys: dict[str, str] = {}
+    encoder: bool = True
+    """The offline sentence encoder; COACH_ENCODER=off runs on the rules alone."""
     sources: dict[str, str] = {}
     """Where each setting came from ("--model", "OPENAI_API_KEY", "config.toml", "default")."""
 
@@ -247,6 +250,7 @@ def resolve_settings(
         moderation=config.moderation if config.moderation is not None else not url,
         model_overrides=overrides,
         keys=dict(config.keys),
+        encoder=env.get(ENV_ENCODER, "").strip().lower() not in ("0", "off", "no", "false"),
         sources=sources,
         data_dir=data_dir,
         config_path=config_path,

@@ -37,9 +37,14 @@ REQUIRED_STEPS = (
 PLACEHOLDERS = frozenset(
     "dream_job why by_when step date obstacle n title lesson quote translation target monthly"
     " months goal example path threshold value min max commands maybe activity quote"
-    " follow_up".split()
+    " follow_up facts fact label options default years".split()
 )
-FLOW_FILES = {"flow": "flow.yaml", "messages": "messages.yaml", "keywords": "keywords.yaml"}
+FLOW_FILES = {
+    "flow": "flow.yaml",
+    "messages": "messages.yaml",
+    "keywords": "keywords.yaml",
+    "intents": "intents.yaml",
+}
 
 
 class FlowError(ValueError):
@@ -117,6 +122,10 @@ class Step(_Model):
     max: float = 1e12
     lesson: str | None = None
     words: StepWords | None = None
+    why: LocalText | None = None
+    """One line on why the coach asks, said when the person asks back."""
+    note: LocalText | None = None
+    """How a fact taken in passing is named back ("{value} rest days a week")."""
 
 
 class Path(_Model):
@@ -155,6 +164,17 @@ class Keywords(_Model):
                     words[key] = [*words[key], *more.all()]
         return words
 
+    @staticmethod
+    def step_words(extra: StepWords | None) -> dict[YesNo, list[str]]:
+        """Only a step's own yes/no/unsure words, which outrank the general ones."""
+        words: dict[YesNo, list[str]] = {}
+        if extra is not None:
+            for key in ("yes", "no", "unsure"):
+                more: LocalWords | None = getattr(extra, key)
+                if more is not None:
+                    words[key] = more.all()
+        return words
+
 
 class Flow(_Model):
     """The whole validated flow."""
@@ -167,6 +187,9 @@ class Flow(_Model):
     """Asked on a later day when a plan exists: how the step went, then the next one."""
     messages: dict[str, LocalText]
     keywords: Keywords
+    intents: dict[str, list[str]] = {}
+    """Example phrases per kind of message (question, dont_know, feeling, yes, no), all
+    languages together: the sentence encoder compares messages with them."""
 
     @model_validator(mode="after")
     def _check_references(self) -> Flow:
@@ -196,6 +219,10 @@ class Flow(_Model):
                     if name is not None and name not in PLACEHOLDERS:
                         raise ValueError(f"messages.{key}.{lang}: unknown placeholder {{{name}}}")
         return self
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [s.id for s in self.steps]
 
     def step(self, step_id: str) -> Step:
         return next(s for s in [*self.steps, *self.check_in] if s.id == step_id)
@@ -261,6 +288,19 @@ def _format_errors(
         yield f"{name}: {where}{place}: {item['msg']}"
 
 
+def _flatten_intents(data: Any) -> Any:
+    """{kind: {en: [...], ru: [...]}} → {kind: [...]}; anything else is left for pydantic."""
+    if not isinstance(data, dict):
+        return data
+    flat: dict[str, Any] = {}
+    for kind, languages in data.items():
+        if isinstance(languages, dict) and all(isinstance(v, list) for v in languages.values()):
+            flat[str(kind)] = [str(p) for v in languages.values() for p in v]
+        else:
+            flat[str(kind)] = languages
+    return flat
+
+
 def load_flow(folder: Traversable) -> Flow:
     """Read and validate the three flow files. Raises FlowError naming file, place, problem."""
     flow_data, flow_text = _read_yaml(folder, FLOW_FILES["flow"])
@@ -275,6 +315,12 @@ def load_flow(folder: Traversable) -> Flow:
         FLOW_FILES["keywords"]: keywords_text,
     }
     keys = {"messages": FLOW_FILES["messages"], "keywords": FLOW_FILES["keywords"]}
+    # The intents file is optional (an older custom flow folder has none); its kinds map to
+    # phrase lists per language, flattened: the encoder is multilingual.
+    if (folder / FLOW_FILES["intents"]).is_file():
+        intents, texts[FLOW_FILES["intents"]] = _read_yaml(folder, FLOW_FILES["intents"])
+        data["intents"] = _flatten_intents(intents)
+        keys["intents"] = FLOW_FILES["intents"]
     try:
         return Flow.model_validate(data)
     except ValidationError as exc:

@@ -133,7 +133,8 @@ def next_check_in_step(flow: Flow, s: CoachState, after: str) -> Step | None:
     """The check-in step after ``after`` that applies (what got in the way: only if not done)."""
     ids = [x.id for x in flow.check_in]
     rest = flow.check_in[ids.index(after) + 1 :]
-    return next((x for x in rest if applies(flow, s, x)), None)
+    # A step already answered in passing ("apply to 3 jobs on friday" gives the day) is skipped.
+    return next((x for x in rest if applies(flow, s, x) and x.id not in s.answers), None)
 
 
 def finish_check_in(s: CoachState, today: date) -> str:
@@ -161,3 +162,24 @@ def finish_check_in(s: CoachState, today: date) -> str:
     s.plan = s.plan.model_copy(update={"first_step": next_step.text, "due": due})
     s.pending, s.phase = None, "summary"
     return kept
+
+
+def quick_answers(flow: Flow, s: CoachState) -> list[str]:
+    """The few fixed answers the pending question takes, in the user's language, or [].
+
+    The interface offers them as choices to pick with a key or a click; typing still works.
+    Each is a text the offline reader understands, so picking one is the same as typing it.
+    """
+    if s.pending is None or s.paused:
+        return []
+    step = flow.step(s.pending)
+    lang = s.language
+    unsure = flow.text("unsure", lang)
+    if step.kind == "yesno":
+        return [flow.text("yes", lang), flow.text("no", lang), unsure]
+    if step.kind == "choice":
+        labels = [c.label(lang) for c in step.choices]
+        return labels if flow.is_check_in(step.id) else [*labels, unsure]
+    if step.kind == "path_choice":
+        return [f"{n}. {flow.path(p).title(lang)}" for n, p in enumerate(s.candidate_paths, 1)]
+    return []

@@ -21,9 +21,12 @@ class Answer(_Model):
     """What the user said for one step: always the words as written, plus what they meant."""
 
     text: str
+    """The fact in a few words ("nurse"), as the plan card shows it."""
     value: str | None = None
     number: float | None = None
     day: date | None = None
+    said: str | None = None
+    """The whole message the fact was read from, when that was more than the fact."""
 
 
 class Plan(_Model):
@@ -92,6 +95,10 @@ class CoachState(_Model):
     """Writing activities done or skipped, by activity id."""
     offered: str | None = None
     """The activity the coach offered last, which ``/write`` opens."""
+    noted: list[str] = []
+    """Steps filled in passing by the last message: named back, and open to correction."""
+    misses: dict[str, int] = {}
+    """How often each step's answer was not understood, so no question is asked a third time."""
 
     def answer_text(self, step_id: str) -> str | None:
         answer = self.answers.get(step_id)

@@ -23,6 +23,7 @@ from coach.domain.activities import Activity, ActivityCatalog
 from coach.domain.feedback import Feedback
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.meaning import Meaning
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
 from coach.domain.text import Language, detect_language
@@ -84,13 +85,15 @@ class LLMEngine:
         counter_factory: Callable[[ModelInfo], TokenCounter],
         care: Care | None = None,
         activities: ActivityCatalog | None = None,
+        meaning: Meaning | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.config = config
         self.prompts = prompts
-        self.offline = OfflineEngine(flow, lessons, today, care, activities)
+        # Commands and check-ins go through the offline path, which reads with the encoder.
+        self.offline = OfflineEngine(flow, lessons, today, care, activities, meaning)
         self.care = care
         self._moderation = config.moderation
         self.recorder = Recorder(flow, today)
@@ -127,7 +130,8 @@ class LLMEngine:
     async def warm_up(self) -> list[str]:
         """Prepare in a thread; a tokenizer that fell back to estimates is worth telling."""
         await asyncio.to_thread(self.prepare)
-        return [self.counter.notice] if self.counter.notice else []
+        notices = await self.offline.warm_up()
+        return [self.counter.notice, *notices] if self.counter.notice else notices
 
     async def aclose(self) -> None:
         """Close the HTTP client's connections while the event loop still runs."""

@@ -6,6 +6,7 @@ whole app testable. Everything it says comes from ``prompts/flow``; quotes come 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
 
@@ -14,25 +15,17 @@ from coach.domain.activities import Activity, ActivityCatalog, Moment
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
+from coach.domain.meaning import Meaning
 from coach.domain.plan import format_date, render_plan_card
+from coach.domain.reading import Reader
 from coach.domain.safety import asks_out_of_scope
 from coach.domain.state import Answer, CoachState
 from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown
-from coach.domain.understand import (
-    classify_yes_no,
-    match_keywords,
-    parse_amount,
-    parse_date,
-    parse_scale,
-)
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 from coach.engines.care import Care
+from coach.engines.listening import Listener
 
 _PHASES_WITHOUT_SCOPE_CHECK = ("goal",)
-
-
-class _Reask(Exception):
-    """The answer did not fit the step; carries the message that says what is expected."""
 
 
 class OfflineEngine:
@@ -47,18 +40,27 @@ class OfflineEngine:
         today: Callable[[], date],
         care: Care | None = None,
         activities: ActivityCatalog | None = None,
+        meaning: Meaning | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.care = care
         self.activities = activities if activities is not None else ActivityCatalog()
+        self.meaning = meaning
+        self.reader = Reader(flow, today, meaning)
+        self.listener = Listener(self)
 
     # --- the Engine interface -----------------------------------------------------------
 
     async def warm_up(self) -> list[str]:
-        """Nothing to load: the flow and lessons are already in memory."""
-        return []
+        """Load the sentence encoder in a thread; if it cannot load, say so once."""
+        if self.meaning is None:
+            return []
+        ready = await asyncio.to_thread(self.meaning.wait)
+        if ready or self.meaning.error == "disabled":
+            return []
+        return [self.flow.text("encoder_missing", "en", fact=self.meaning.error or "")]
 
     async def aclose(self) -> None:
         """Nothing to release."""
@@ -83,6 +85,9 @@ class OfflineEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
+        # A message sent while the encoder loads waits for it, in a thread, not on the UI.
+        if self.meaning is not None and not self.meaning.ready:
+            await asyncio.to_thread(self.meaning.wait)
         yield self.respond(state, text)
 
     async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
@@ -118,19 +123,42 @@ class OfflineEngine:
         refusal = self.scope_reply(s, raw)
         if refusal is not None:
             return refusal
-        try:
-            answer = self._interpret(s, step, raw)
-        except _Reask as reask:
-            return Reply(self._join(str(reask), self.ask(s, step)), s)
+        reading = self.reader.read(s, step, raw)
+        notes = self.listener.take_facts(s, reading.facts)
+        answer = reading.answer
+        if answer is None:
+            noted = self.listener.noted(s, notes)
+            answer, said = self.listener.not_an_answer(s, step, raw, reading, noted)
+            if answer is None:
+                return Reply(said, s)
+            notes = []  # already said
+        else:
+            said = ""
+        return self._answered(s, step, answer, said, notes)
+
+    def _answered(
+        self, s: CoachState, step: Step, answer: Answer, said: str, notes: list[str]
+    ) -> Reply:
+        """Store the pending step's answer, name what was taken, and ask what comes next."""
+        check = self.listener.sense_check(s, step, answer)
+        if check is not None:
+            return Reply(self._join(self.listener.noted(s, notes), check), s)
         s.answers[step.id] = answer
+        s.misses.pop(step.id, None)
         if self.flow.is_check_in(step.id):
-            return Reply(self._check_in_next(s, step), s)
+            return Reply(self._join(said, self._check_in_next(s, step)), s)
         if step.kind == "path_choice":
             s.chosen_path = answer.value
-        parts = [self._fill(step.ack(s.language), s)] if step.ack else []
+        parts = [said]
+        if step.ack and answer.value != "unsure":
+            parts.append(self._fill(step.ack(s.language), s))
+        confirmed = self.listener.confirm(s, step, answer, answer.said or "")
+        # The pending answer, when read out of a longer message, leads what was noted.
+        noted = self.listener.noted(s, [confirmed, *notes] if confirmed else notes)
+        parts.extend([self.listener.range_note(s, answer), noted])
         if step.kind == "path_choice":
             parts.append(self.offer(s, "path"))
-        following = self._next_step(s, after=step.id)
+        following = machine.first_open_step(self.flow, s)
         if step.kind == "scale" and (following is None or following.kind != "text"):
             parts.append(self._t("confidence_ok", s))
         if following is None:
@@ -173,68 +201,6 @@ class OfflineEngine:
         when = format_date(s.plan.due, s.language)
         done = self._t(f"check_in_{kept}", s, step=step_words, date=when)
         return self._join(done, self.offer(s, "check_in"))
-
-    # --- understanding answers ------------------------------------------------------------
-
-    def _interpret(self, s: CoachState, step: Step, raw: str) -> Answer:
-        kind = step.kind
-        if kind == "text":
-            return Answer(text=raw)
-        if kind == "yesno":
-            value = classify_yes_no(raw, self.flow.keywords.yes_no(step.words))
-            if value is None:
-                raise _Reask(self._t("reask_yesno", s))
-            return Answer(text=raw, value=value)
-        if kind == "choice":
-            options = {c.id: c.keywords.all() for c in step.choices}
-            choice = match_keywords(raw, options)
-            if choice is None and classify_yes_no(raw, self.flow.keywords.yes_no()) == "unsure":
-                choice = "unsure"
-            if choice is None:
-                labels = " / ".join(c.label(s.language) for c in step.choices)
-                raise _Reask(self._t("reask_choice", s, value=labels))
-            return Answer(text=raw, value=choice)
-        if kind in ("number", "amount", "scale"):
-            return self._number(s, step, raw)
-        if kind == "date":
-            day = parse_date(raw, self.today())
-            if day is None:
-                raise _Reask(self._t("reask_date", s))
-            if day < self.today():
-                raise _Reask(self._t("reask_past", s))
-            return Answer(text=raw, day=day)
-        return self._pick_path(s, raw)
-
-    def _number(self, s: CoachState, step: Step, raw: str) -> Answer:
-        if step.kind == "scale":
-            scale = parse_scale(raw)
-            if scale is None:
-                raise _Reask(self._t("reask_scale", s))
-            return Answer(text=raw, number=scale)
-        value = parse_amount(raw)
-        if step.kind == "amount":
-            if value is None or value < 0:
-                raise _Reask(self._t("reask_amount", s))
-            return Answer(text=raw, number=value)
-        if value is None or value != int(value) or not step.min <= value <= step.max:
-            raise _Reask(self._t("reask_number", s, min=int(step.min), max=int(step.max)))
-        return Answer(text=raw, number=value)
-
-    def _pick_path(self, s: CoachState, raw: str) -> Answer:
-        paths = s.candidate_paths
-        number = parse_amount(raw)
-        verdict = classify_yes_no(raw, self.flow.keywords.yes_no())
-        if number is not None and number == int(number) and 1 <= number <= len(paths):
-            return Answer(text=raw, value=paths[int(number) - 1])
-        options = {p: self.flow.path(p).keywords.all() for p in paths}
-        named = match_keywords(raw, options)
-        if named is not None:
-            return Answer(text=raw, value=named)
-        if verdict == "yes" and len(paths) == 1:
-            return Answer(text=raw, value=paths[0])
-        if verdict == "unsure":
-            raise _Reask(self._t("unsure_path", s))
-        raise _Reask(self._t("reask_path", s, max=len(paths)))
 
     # --- walking the flow -----------------------------------------------------------------
 

@@ -74,10 +74,9 @@ class CoachApp(CourseActions):
                 self.notify(notice, severity="warning", markup=False, timeout=8)
             else:
                 self.notify(notice, severity="information", markup=False, timeout=8)
-        if not self.offline:
-            # Not at once: importing openai in a thread still holds the GIL much of the time,
-            # and would slow the first frame. A turn sent sooner waits for the same load.
-            self.set_timer(WARM_UP_DELAY, self.warm_up)
+        # Not at once: importing openai or the encoder in a thread still holds the GIL much
+        # of the time, and would slow the first frame. A turn sent sooner waits for the load.
+        self.set_timer(WARM_UP_DELAY, self.warm_up)
         if self.resume_id is None:
             self.push_screen(self._chat(Session.new(self.ctx, self.language)))
         else:
