@@ -39,8 +39,11 @@ _DREAM_EN = [
                rf"{_EN_BE}\s+(?P<fact>[^.,;!?()]+)"),
     re.compile(r"\bi (?:really )?(?:like|love|enjoy)\s+"
                r"(?P<fact>\w+ing(?: (?!on|for|with|at|in|to)\w+)?)"),
-    re.compile(r"\bgusto ko(?:ng)?\s+(?:maging|mag|magkaroon ng|ng)?\s*(?P<fact>[^.,;!?()]+)"),
-    re.compile(r"\bpangarap ko(?:ng)?\s+(?:maging|ay|na)?\s*(?P<fact>[^.,;!?()]+)"),
+    re.compile(r"\bgusto ko(?:ng)?(?:\s+(?:po|talaga|sana|lang|na))*\s+(?:maging|mag|magkaroon ng|"
+               r"ng)?\s*(?P<fact>[^.,;!?()]+)"),
+    re.compile(r"\bpangarap ko(?:ng)?(?:\s+(?:po|talaga|lang|na|ay))*\s+(?:maging\s+)?"
+               r"(?P<fact>[^.,;!?()]+)"),
+    re.compile(r"\b(?P<fact>[\w -]{3,30}?) (?:talaga |po )*(?:ang )?gusto ko\b"),
 ]  # fmt: skip
 _RU_INSTR = r"(?:стать|быть|работать|устроиться|пойти работать)"
 _DREAM_RU = [
@@ -52,13 +55,16 @@ _DREAM_RU = [
     (re.compile(r"(?:мечта|работа мечты|моя мечта|цель)\s*(?:-|—|:|это|—\s*это)?\s*"
                 r"(?:стать\s+|быть\s+|открыть\s+|работать\s+)?(?P<fact>[^.,;!?()]+)"), "mixed"),
     (re.compile(r"мечтаю\s+о\s+(?:сво[её]м\s+|собственном\s+)?(?P<fact>[^.,;!?()]+)"), "prep"),
-    (re.compile(r"(?:хочу|хотела? бы)\s+(?:в|во)\s+(?P<fact>[^.,;!?()]+)"), "plain"),
+    (re.compile(r"(?:хочу|хотела? бы)\s+(?:уйти |перейти |податься |пойти )?(?:в|во)\s+"
+                r"(?P<fact>[^.,;!?()]+)"), "plain"),
+    (re.compile(r"хочу\s+(?P<fact>[^.,;!?()]+?)\s+(?:быть|стать)\b"), "instr"),
     (re.compile(r"хочу\s+(?:сво[йюеё]|собственн\w+)\s+(?P<fact>[^.,;!?()]+)"), "acc"),
 ]  # fmt: skip
 _CUT_EN = re.compile(
     r"\s+(?:because|cause|coz|cuz|since|so that|so i|and i|and then|but|someday|one day|"
     r"in the future|in \d+|within|by \d+|by next|after|before|kasi|para|pero|tapos|lol|haha|"
-    r"near|for (?:my|the|a)|with my|like my|po|talaga|sana|na lang|eh|if|when|while|"
+    r"near|for (?:my|the|a)|i (?:make|do|sell|have|love|like)|with my|like my|po|talaga|sana|"
+    r"na lang|eh|if|when|while|"
     r"on (?:my|the|our|weekends?|rest days?)|at (?:a|the|my)|in (?:a|an|the|my|our)|sa|abroad|"
     r"overseas|instead|rather than|than|from|i think|i guess|maybe|probably|or something"
     r"|and (?:earn|help|have|be|work|travel|live|get|make|save|support))\b.*$"
@@ -113,9 +119,12 @@ def _tidy(fact: str, russian: bool, case: str = "plain") -> str | None:
     if not words or len(words) > 6 or all(w in _NOT_JOBS for w in words):
         return None
     if russian and case != "plain":
-        words = [_ru_nominative(w, case, i == len(words) - 1) for i, w in enumerate(words)]
-        if case == "mixed":
-            words = [_ru_nominative(w, "instr", i == len(words) - 1) for i, w in enumerate(words)]
+        how = "instr" if case == "mixed" else case
+        # "инженером-строителем": each part of a hyphenated word takes the case.
+        words = [
+            "-".join(_ru_nominative(p, how, i == len(words) - 1) for p in w.split("-"))
+            for i, w in enumerate(words)
+        ]
     return " ".join(words)
 
 
@@ -227,12 +236,16 @@ _SCHEDULES = [
 def named_days(norm: str) -> list[int]:
     """Weekdays named in the text ("sat and sun" → [5, 6]); "weekends" counts as two."""
     days: list[int] = []
+    weekend = False
     for word in re.findall(r"[a-zа-я]+", norm):
         day = _DAYS.get(word)
         if day == 56:
-            days.extend(d for d in (5, 6) if d not in days)
+            weekend = True
         elif day is not None and day not in days:
             days.append(day)
+    # «выходные вт и ср» names its days; "weekends off" alone means Saturday and Sunday.
+    if weekend and not days:
+        days = [5, 6]
     return days
 
 
@@ -241,6 +254,22 @@ def rest_days(norm: str, pending: bool) -> Quantity | None:
     context = pending or _REST_CONTEXT.search(norm) is not None
     if not context:
         return None
+    if pending:  # "два, но плавают, то вт ср, то сб вс": the number said first is the answer
+        lead = quantities(re.split(r"[,.;(]", norm, maxsplit=1)[0])
+        if lead and 0 <= lead[0].high <= 7 and len(norm.split(",")[0].split()) <= 3:
+            return lead[0]
+    on_off = re.search(r"\b(\d)\s*(?:days?\s*)?on\s*(?:,|and|/)?\s*(\d)\s*(?:days?\s*)?off\b", norm)
+    if on_off is not None:
+        days_on, days_off = int(on_off.group(1)), int(on_off.group(2))
+        value = (
+            round(7 * days_off / (days_on + days_off), 2) if days_on + days_off != 7 else days_off
+        )
+        return Quantity(value, value, value, on_off.group(0))
+    # Only the clause that speaks of rest: "вт и ср выходные, в субботу самый поток" is two.
+    clauses = [c for c in re.split(r"[.;,]| but | а | но ", norm) if c.strip()]
+    rest_clause = next((c for c in clauses if _REST_CONTEXT.search(c)), None)
+    if rest_clause is not None and named_days(rest_clause):
+        norm = rest_clause
     counted = re.search(
         r"\b(\d(?:\s*(?:-|–|to|or|или)\s*\d)?|one|two|three|four|isa|dalawa|tatlo|один|одна|два|"
         r"две|три|четыре)\s*(?:rest ?days?|rds?|days? off|off days?|days?|выходн\w*|дн\w*|день)\b",

@@ -32,7 +32,7 @@ _MULTIPLIERS: dict[str, float] = {
     "libo": 1e3, "libong": 1e3,
     "m": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "млн": 1e6,
     "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "лям": 1e6, "ляма": 1e6, "лямов": 1e6,
-    "milyon": 1e6,
+    "milyon": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7,
 }  # fmt: skip
 _RANGE_JOIN = r"\s*(?:-|–|—|to|or|till|until|до|или|hanggang|o)\s*"
 _MULT = "|".join(sorted((re.escape(m) for m in _MULTIPLIERS), key=len, reverse=True))
@@ -86,7 +86,8 @@ def _number(token: str) -> float | None:
 
 def _clean(text: str) -> str:
     text = normalize(text)
-    for sign in ("₱", "$", "₽", "€", "£", "₹", "php", "p"):
+    for sign in ("₱", "$", "₽", "€", "£", "₹", "₦", "₸", "php", "p", "r", "rs.", "rs", "ksh", "n",
+                 "ghs", "usd", "inr"):  # fmt: skip
         text = re.sub(rf"(?<![\w]){re.escape(sign)}(?=\s?\d)", " ", text)
     # "half a million" is half of a million, not a half and then "a".
     text = re.sub(r"\bhalf an? ", "half ", text)

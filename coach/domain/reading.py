@@ -37,6 +37,10 @@ _DONT_KNOW = re.compile(
     r"ещ[её] не (?:решил\w*|знаю)|сложно сказать|трудно сказать)\b"
 )
 _CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|pero|though|however|no|но|а)\b|\bbut\b|\bно\b|\s—\s")
+_TODAY_WORK = re.compile(
+    r"\b(?:i (?:work|do|am|handle|take)|i'm (?:a|an|in|at|on)|currently|right now|работаю|"
+    r"я (?:оператор|работаю|учусь)|учусь|сейчас)\b"
+)
 _ONLY_NUMBER = re.compile(r"^\W*[\d.,\s/%-]+\W*$")
 # Encoder cut-offs, set on the intent examples, checked on held-out phrases (bench/understand.py):
 # below them, or with a runner-up this close, a message is "not understood" and asked again.
@@ -197,7 +201,9 @@ class Reader:
         reader = _CUES.get(step.id)
         if reader is not None and (cued := reader(norm)) is not None:
             return cued
-        general = [v for c in clauses if (v := classify_yes_no(c, self._generic())) is not None]
+        # Commas too: in "no, i'm okay" the "no" leads, whatever "okay" would say alone.
+        parts = [p for c in clauses for p in c.split(",") if p.strip()]
+        general = [v for p in parts if (v := classify_yes_no(p, self._generic())) is not None]
         if general:
             return general[0]
         if self.meaning is None:
@@ -282,7 +288,10 @@ class Reader:
     def _ask_dream_job(self, s: CoachState, step: Step, raw: str, norm: str, r: Reading) -> None:
         fact = facts.dream_job(norm)
         unknowing = _unknowing(norm)
-        if fact is None and not unknowing:
+        # A short reply is the job itself ("web developer"), unless it describes today's
+        # work ("работаю в поддержке маркетплейса"): that is read as facts, not as the dream.
+        today_work = cues.in_call_center(norm) or facts.shift(norm) or _TODAY_WORK.search(norm)
+        if fact is None and not unknowing and not today_work:
             fact = facts.short_answer(norm)
         if fact is not None:
             r.answer = Answer(text=fact, said=raw)

@@ -14,6 +14,7 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("help_chat", "lessons", "ctrl+l", "key_lessons"),
     ("help_chat", "write", "ctrl+t", "key_write"),
     ("help_chat", "course", "ctrl+g", "key_course"),
+    ("help_chat", "choose", "f2…f9", "key_choose"),
     ("help_chat", "help", "f1", "key_help"),
     ("help_chat", "quit", "ctrl+q", "key_quit"),
     ("help_any", "palette", "ctrl+p", "key_palette"),
@@ -25,5 +26,5 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("help_lists", "back", "escape", "key_back"),
 )
 
-KEY_IDS = frozenset(binding_id for _, binding_id, _, _ in KEYS) - {"palette"}
-"""What [keys] in config.toml may remap."""
+KEY_IDS = frozenset(binding_id for _, binding_id, _, _ in KEYS) - {"palette", "choose"}
+"""What [keys] in config.toml may remap (not F2…F9, the keys of the choices above the input)."""

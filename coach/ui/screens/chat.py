@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
 
+from coach.domain.machine import quick_answers
 from coach.domain.text import clean_for_display
 from coach.engines.base import Chunk, ContextUse, Reply
 from coach.engines.errors import EngineError
@@ -23,6 +25,7 @@ from coach.session import Session, Shown, message_problem
 from coach.store.db import StoreError
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
+from coach.ui.widgets.choices import CHOICE_KEYS, Choices, Option, free_keys
 from coach.ui.widgets.key_bar import KeyBar
 from coach.ui.widgets.message_list import MessageList
 from coach.ui.widgets.messages import CoachMessage, UserMessage
@@ -58,6 +61,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+r", "retry", "Retry", id="retry"),
         Binding("f1", "app.help", "Help", id="help", show=False),
         Binding("ctrl+b", "app.copy_reply", "Copy", id="copy", show=False),
+        # F2, F3, ... pick the choices above the input; the row labels them, not the key bar.
+        *(Binding(key, f"pick({key!r})", "Choice", show=False) for key in CHOICE_KEYS),
     ]
     NOTES: ClassVar[dict[str, str]] = {
         "cancelled": "stopped",
@@ -76,6 +81,8 @@ class ChatScreen(Screen[None]):
         """Index in session.messages of the oldest message on screen."""
         self._partial: Shown | None = None
         """The saved row of the reply streaming now: rewritten at least once a second."""
+        self._choices = Choices(id="choices")
+        """The pending question's fixed answers, above the input."""
 
     def compose(self) -> ComposeResult:
         lang = self.session.state.language
@@ -89,6 +96,7 @@ class ChatScreen(Screen[None]):
             with Vertical(id="chat-column"):
                 yield MessageList(id="messages")
                 yield Static(id="status")
+                yield self._choices
                 yield ChatInput(id="input", placeholder=t("placeholder", lang))
             ctx = self.session.ctx
             yield SidePanel(ctx.flow, ctx.lessons, ctx.activities, id="side")
@@ -116,6 +124,48 @@ class ChatScreen(Screen[None]):
         last = session.messages[-1] if session.messages else None
         if not self.offline and last is not None and last.status == "partial":
             self._set_status(t("interrupted_hint", session.state.language))
+        self._offer_choices()
+
+    def _offer_choices(self) -> None:
+        """Show the pending question's fixed answers, or hide the row (busy, paused, free text).
+
+        A path is sent as its number ("1"), the rest as the words shown: what the coach reads.
+        """
+        state = self.session.state
+        options: list[Option] = []
+        if not self.busy:
+            flow = self.session.ctx.flow
+            numbered = state.pending is not None and flow.step(state.pending).kind == "path_choice"
+            answers = quick_answers(flow, state)
+            keys = self._choice_keys()  # more answers than keys: the rest are typed
+            for number, (answer, key) in enumerate(zip(answers, keys, strict=False), 1):
+                options.append(Option(answer, str(number) if numbered else answer, key))
+        self._choices.show(options, t("choices_label", state.language))
+
+    def _choice_keys(self) -> list[str]:
+        """F2, F3, ...: without a key the config file's [keys] gave to an action."""
+        options = getattr(self.app, "options", None)
+        keymap: dict[str, str] = getattr(options, "keymap", None) or {}
+        return free_keys({k.strip().lower() for keys in keymap.values() for k in keys.split(",")})
+
+    def action_pick(self, key: str) -> None:
+        """F2, F3, ...: send that choice. Nothing while a reply is in flight or none is shown."""
+        if key not in self._choice_keys():
+            raise SkipAction()  # remapped to an action in config.toml: that action has it
+        option = self._choices.for_key(key)
+        if option is not None:
+            self._send_choice(option.send)
+
+    @on(Choices.Picked)
+    def picked(self, event: Choices.Picked) -> None:
+        self._send_choice(event.option.send)
+
+    def _send_choice(self, text: str) -> None:
+        """Send a picked choice as if typed; the draft in the box stays where it is."""
+        if self.busy:
+            return
+        self.busy = True
+        self.turn = self.run_turn(text)
 
     def _label_earlier(self) -> None:
         earlier = self.query_one("#earlier", Static)
@@ -238,6 +288,7 @@ class ChatScreen(Screen[None]):
         """Save the user's words first, then stream the engine's reply, then save it and state."""
         waiting = "" if self.offline else t("thinking", self.session.state.language)
         self._set_status(waiting, error=False)
+        self._offer_choices()  # hidden until the reply is in: busy is set by every caller
         if not retry:
             try:
                 shown = await asyncio.to_thread(self.session.record_user, text)
@@ -247,6 +298,7 @@ class ChatScreen(Screen[None]):
                 if not chat_input.text:
                     chat_input.load_text(text)  # not saved, so give the words back
                 self._fail(exc)
+                self._offer_choices()
                 return
             await self._append(shown)
         streaming: CoachMessage | None = None
@@ -279,6 +331,7 @@ class ChatScreen(Screen[None]):
             self.busy = False
             self.turn = None
             self._partial = None
+            self._offer_choices()
 
     async def _save_partial(self, text: str) -> None:
         """Write what has arrived so far; a failed write is reported, the stream goes on."""
