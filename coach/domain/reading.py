@@ -290,7 +290,8 @@ class Reader:
         unknowing = _unknowing(norm)
         # A short reply is the job itself ("web developer"), unless it describes today's
         # work ("работаю в поддержке маркетплейса"): that is read as facts, not as the dream.
-        today_work = cues.in_call_center(norm) or facts.shift(norm) or _TODAY_WORK.search(norm)
+        first = re.split(r"[.,;!?()\n]", norm, maxsplit=1)[0]
+        today_work = cues.in_call_center(first) or facts.shift(first) or _TODAY_WORK.search(first)
         if fact is None and not unknowing and not today_work:
             fact = facts.short_answer(norm)
         if fact is not None:
