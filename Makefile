@@ -22,6 +22,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/crisis.py
 	$(BIN)/python bench/activities.py
+	$(BIN)/python bench/understand.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

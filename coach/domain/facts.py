@@ -368,4 +368,5 @@ def without_day(text: str) -> str:
     """The step's words with its day taken out: "call the school on monday" → "call the school"."""
     cut = _DAY_PHRASE.sub(" ", text, count=1)
     cut = re.sub(r"\s*,\s*(?:у меня|i have|kasi)\b.*$", "", cut)
+    cut = re.sub(r"^\s*(?:и|а|ну|тогда|and|then|so|ok|okay)\s+", "", cut, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", cut).strip(" ,.;-—")
