@@ -163,7 +163,7 @@ _BY_WHEN = re.compile(
     r"|\bby\s+(?:20\d\d|next year|the end of (?:the |this |next )?\w+|(?:jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)\w*(?: 20\d\d)?|\w+ 20\d\d)|\b(?:next|this) year\b"
     r"|\b(?:sa|within) (?:loob ng )?\w+ (?:na )?taon\b|\b(?:isang|dalawang|tatlong) taon\b"
-    r"|через\s+(?:\S+\s+)?(?:год|года|лет|месяц\w*|полгода)|\bза\s+(?:\S+\s+)?(?:год|года|лет|"
+    r"|через\s+(?:\S+\s+)?(?:год\w*|лет|месяц\w*|полгода)|\bза\s+(?:\S+\s+)?(?:год\w*|лет|"
     r"месяц\w*|полгода)|\bк\s+(?:20\d\d|концу|лету|осени|зиме|весне|следующему)\S*(?:\s+год\w*)?"
     r"|\bв\s+(?:20\d\d|следующем году|этом году)"
     r"|\bгод(?:а|ик)?\s+через\s+\S+"
