@@ -14,16 +14,14 @@ from textual.widgets import TextArea
 from coach.bootstrap import build_context
 from coach.settings import resolve_settings
 from coach.ui.factory import build_app
-from tests.pilot import send
-from tests.scenarios import ENGLISH
+from tests.scenarios import ENGLISH_ANSWERS, play_app
 
 
 async def main(first: str, revision: str) -> None:
     settings = resolve_settings()
     app = build_app(settings, build_context(settings))
     async with app.run_test(size=(100, 32)) as pilot:
-        for text in ENGLISH[:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")  # a path chosen
         await pilot.press("ctrl+t")
         await pilot.pause()
         area = app.screen.query_one("#writing", TextArea)

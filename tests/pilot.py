@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
 
 from textual.pilot import Pilot
 
@@ -11,6 +11,7 @@ from coach.settings import Settings
 from coach.ui.app import CoachApp
 from coach.ui.factory import build_app
 from coach.ui.screens.chat import ChatScreen
+from coach.ui.screens.lessons import LessonsScreen
 from coach.ui.widgets.chat_input import ChatInput
 
 SIZE = (100, 32)
@@ -42,31 +43,18 @@ def chat(pilot: Pilot[None]) -> ChatScreen:
     return screen
 
 
-async def settle(pilot: Pilot[None], probe: Callable[[], object], tries: int = 200) -> None:
-    """Wait until ``probe()`` gives the same truthy value three times in a row.
+async def quote_shown(pilot: Pilot[None], timeout: float = 30.0) -> LessonsScreen:
+    """Wait until the open lesson reader has put the cited passage on screen for good.
 
-    For screens that finish after a refresh (the reader scrolls to a quote only once the
-    Markdown is laid out), so a snapshot is not taken halfway on a slow machine.
+    The reader scrolls to the quote once, after the Markdown is laid out, and then posts
+    LessonsScreen.QuoteShown (setting ``quote_shown``); nothing moves after that, so a
+    snapshot taken then is the same every run. The timeout only turns a reader that never
+    says so into a failure rather than a hang; the wait itself ends on the app's signal.
     """
-    seen: list[object] = []
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        value = probe()
-        seen = [*seen[-2:], value]
-        if value and len(seen) == 3 and seen[0] == seen[1] == seen[2]:
-            return
-    raise AssertionError(f"the screen never settled; last probe: {seen}")
-
-
-def reader_at_quote(pilot: Pilot[None]) -> Callable[[], object]:
-    """A probe for settle(): the reader's scroll offset once it has moved to the cited block."""
-
-    def probe() -> object:
-        screen = pilot.app.screen
-        cited = list(screen.query(".cited"))
-        reader = screen.query("#reader")
-        if not cited or not reader or reader.first().scroll_y <= 0:
-            return None
-        return reader.first().scroll_y
-
-    return probe
+    screen = pilot.app.screen
+    assert isinstance(screen, LessonsScreen), f"the lesson reader is not open: {screen!r}"
+    try:
+        await asyncio.wait_for(screen.quote_shown.wait(), timeout)
+    except TimeoutError:
+        raise AssertionError("the lesson reader never said the quote was shown") from None
+    return screen

@@ -19,8 +19,7 @@ from coach.session import Context, Session
 from coach.settings import Settings, resolve_settings
 from coach.store.export import from_json, load_bundle, to_markdown
 from tests.conftest import FIXED_NOW
-from tests.scenarios import ENGLISH, RUSSIAN
-from tests.test_session import _turn
+from tests.scenarios import ENGLISH_ANSWERS, RUSSIAN_ANSWERS, play_session, turn
 
 ACTIVITIES = Path(__file__).resolve().parents[1] / "prompts" / "activities"
 TODAY = date(2026, 11, 21)
@@ -193,8 +192,7 @@ def test_feedback_survives_storage_and_bad_stored_data() -> None:
 
 async def test_choosing_a_path_offers_the_activity_that_fits(ctx: Context) -> None:
     session = Session.new(ctx, "en")
-    for text in ENGLISH[:13]:  # up to choosing the tuition path
-        await _turn(session, text)
+    await play_session(session, ENGLISH_ANSWERS, until="first_step")  # the tuition path chosen
     reply = session.messages[-1].content
     assert session.state.chosen_path == "tuition"
     assert "✎ A short writing activity fits this: **Your savings plan in numbers**" in reply
@@ -206,8 +204,7 @@ async def test_the_russian_path_offers_the_inbound_outbound_activity_in_russian(
     ctx: Context,
 ) -> None:
     session = Session.new(ctx, "ru")
-    for text in RUSSIAN[:11]:
-        await _turn(session, text)
+    await play_session(session, RUSSIAN_ANSWERS, until="first_step")
     assert session.state.chosen_path == "get_hired"
     assert "Сюда подходит короткое письменное задание" in session.messages[-1].content
     activity = session.activity(session.state.offered)
@@ -219,7 +216,7 @@ async def test_the_russian_path_offers_the_inbound_outbound_activity_in_russian(
 
 async def test_revising_keeps_every_version_and_a_skip_never_hides_writing(ctx: Context) -> None:
     session = Session.new(ctx, "en")
-    await _turn(session, ENGLISH[0])
+    await turn(session, ENGLISH_ANSWERS["dream_job"])
     activity = ctx.activities.get("savings-plan")
     assert activity is not None
     session.save_activity_draft(activity.id, "I need 120,000")
@@ -245,27 +242,31 @@ async def test_a_check_in_quotes_what_the_user_wrote_and_keeps_the_answer(
 ) -> None:
     first = contexts(0)
     session = Session.new(first, "en")
-    for text in ENGLISH:
-        await _turn(session, text)
+    await play_session(session, ENGLISH_ANSWERS)
     skills = first.activities.get("three-skills")
     assert skills is not None and session.conversation_id is not None
     session.submit_activity(skills, "My biggest skill is de-escalation. Then patience, typing.")
 
     later = Session.resume(contexts(7), session.conversation_id)
-    await _turn(later, "done")
+    check_in = {
+        "checkin_kept": "done",
+        "checkin_activity": "not yet, I will tonight",
+        "checkin_next": "update my CV with de-escalation",
+        "checkin_date": "Friday",
+    }
+    await play_session(later, check_in, until="checkin_activity")
     asked = later.messages[-1].content
     assert "*Three skills the call center gives you*" in asked
     assert "“My biggest skill is de-escalation.”" in asked
     assert "Did you put those skills on your CV?" in asked
-    await _turn(later, "not yet, I will tonight")
-    await _turn(later, "update my CV with de-escalation")
-    await _turn(later, "Friday")
+    await play_session(later, check_in)
     check = later.state.check_ins[-1]
     assert (check.activity, check.activity_answer) == ("three-skills", "not yet, I will tonight")
     assert "✎ A short writing activity fits this" in later.messages[-1].content  # the next one
 
     week_after = Session.resume(contexts(14), session.conversation_id)
-    await _turn(week_after, "done")
+    # With no answer about the writing, the script stops with an error if it is asked again.
+    await play_session(week_after, {"checkin_kept": "done"}, until="checkin_next")
     assert "de-escalation" not in week_after.messages[-1].content  # asked once per version
     assert "next small step" in week_after.messages[-1].content
 
@@ -274,8 +275,7 @@ async def test_the_exports_carry_the_activities_and_import_gives_them_back(
     ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session = Session.new(ctx, "en")
-    for text in ENGLISH[:13]:
-        await _turn(session, text)
+    await play_session(session, ENGLISH_ANSWERS, until="first_step")
     session.mark_read(["quit-customer-support"], "opened")
     activity = ctx.activities.get("savings-plan")
     assert activity is not None and session.conversation_id is not None

@@ -15,7 +15,7 @@ from coach.ui.screens.chat import ChatScreen
 from coach.ui.screens.course import CourseScreen
 from tests.pilot import SIZE, chat, make_app, send
 from tests.processes import app_process, kill_9, wait_until
-from tests.scenarios import ENGLISH
+from tests.scenarios import ENGLISH_ANSWERS, play_app
 from tests.test_activities import SAVINGS_EN
 
 
@@ -29,8 +29,7 @@ async def test_offered_written_revised_and_shown_everywhere(
 ) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        for text in ENGLISH[:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")  # the tuition path chosen
         assert "✎ Your savings plan in numbers · offered" in _panel(pilot)
         cid = chat(pilot).session.conversation_id
         assert cid is not None
@@ -95,12 +94,11 @@ async def test_offered_written_revised_and_shown_everywhere(
 async def test_skip_from_the_chat_and_nothing_to_write(settings: Settings, ctx: Context) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, ENGLISH[0])
+        await send(pilot, ENGLISH_ANSWERS["dream_job"])
         await send(pilot, "/skip")  # nothing on offer yet: said, nothing recorded
         assert isinstance(app.screen, ChatScreen)
         assert chat(pilot).session.state.activities == {}
-        for text in ENGLISH[1:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
         await send(pilot, "/skip")
         state = chat(pilot).session.state
         assert state.activities["savings-plan"].status == "skipped" and state.offered is None
@@ -117,8 +115,7 @@ async def test_skip_from_the_chat_and_nothing_to_write(settings: Settings, ctx: 
 async def test_a_draft_is_kept_when_the_editor_closes(settings: Settings, ctx: Context) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        for text in ENGLISH[:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
         await pilot.press("ctrl+t")
         await pilot.pause()
         app.screen.query_one("#writing", TextArea).insert("half a thought")
@@ -168,8 +165,7 @@ async def test_fast_typing_then_save_keeps_every_character(
     app = make_app(settings, ctx)
     text = "I need 50,000 by June 2027."
     async with app.run_test(size=SIZE) as pilot:
-        for line in ENGLISH[:13]:
-            await send(pilot, line)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
         await pilot.press("ctrl+t")
         await pilot.pause()
         for key in [*text, "ctrl+s"]:  # queued at once, as a terminal delivers fast typing

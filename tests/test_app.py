@@ -11,7 +11,7 @@ from coach.ui.screens.conversations import ConversationsScreen
 from coach.ui.widgets.chat_input import ChatInput
 from coach.ui.widgets.messages import CoachMessage, UserMessage
 from tests.pilot import SIZE, chat, make_app, send
-from tests.scenarios import ENGLISH, RUSSIAN
+from tests.scenarios import ENGLISH_ANSWERS, RUSSIAN_ANSWERS, play_app
 
 
 def _plan_panel(pilot) -> str:  # type: ignore[no-untyped-def]
@@ -22,14 +22,13 @@ async def test_whole_english_session_to_the_plan_card(settings: Settings, ctx: C
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         assert "OFFLINE GUIDED MODE" in str(app.screen.query_one("#mode-badge").render())
-        for text in ENGLISH:
-            await send(pilot, text)
+        sent = await play_app(pilot, ENGLISH_ANSWERS)
         state = chat(pilot).session.state
         assert state.phase == "summary" and state.plan is not None
         panel = _plan_panel(pilot)
         assert "120,000 ÷ 5,000 a month = about 24 months" in panel
         assert "just open the school's website" in panel
-        assert len(app.screen.query(UserMessage)) == len(ENGLISH)
+        assert len(app.screen.query(UserMessage)) == len(sent)
     cid = ctx.store.latest()
     assert cid is not None and ctx.store.state(cid) == state
     assert ctx.store.messages(cid)[-1].content.startswith("Here is your plan.")
@@ -38,8 +37,7 @@ async def test_whole_english_session_to_the_plan_card(settings: Settings, ctx: C
 async def test_whole_russian_session_to_the_plan_card(settings: Settings, ctx: Context) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        for text in RUSSIAN:
-            await send(pilot, text)
+        await play_app(pilot, RUSSIAN_ANSWERS)
         state = chat(pilot).session.state
         assert state.language == "ru" and state.plan is not None
         assert "Первый шаг" in _plan_panel(pilot)
@@ -52,8 +50,7 @@ async def test_quit_then_resume_shows_the_same_conversation(
 ) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        for text in ENGLISH:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS)
         before = [(type(w).__name__, str(getattr(w, "source", w.render()))) for w in
                   app.screen.query(".message")]  # fmt: skip
         plan_before = _plan_panel(pilot)
@@ -140,13 +137,13 @@ async def test_conversations_screen_resumes_and_deletes(settings: Settings, ctx:
         assert isinstance(app.screen, ConversationsScreen)
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
-            "a chef",
-            "a pilot",
+            "chef",
+            "pilot",
         ]
         await pilot.press("down", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert chat(pilot).session.state.dream_job == "a pilot"
+        assert chat(pilot).session.state.dream_job == "pilot"
 
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
@@ -161,7 +158,7 @@ async def test_conversations_screen_resumes_and_deletes(settings: Settings, ctx:
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [c.title for c in ctx.store.list_conversations()] == ["a pilot"]
+        assert [c.title for c in ctx.store.list_conversations()] == ["pilot"]
 
         # Deleting the conversation that is open: the chat starts afresh, nothing dangles.
         await pilot.press("d")
@@ -174,7 +171,7 @@ async def test_conversations_screen_resumes_and_deletes(settings: Settings, ctx:
         await pilot.pause()
         assert chat(pilot).session.conversation_id is None
         await send(pilot, "a baker")
-        assert [c.title for c in ctx.store.list_conversations()] == ["a baker"]
+        assert [c.title for c in ctx.store.list_conversations()] == ["baker"]
 
 
 async def test_the_interface_follows_the_users_language(settings: Settings, ctx: Context) -> None:
@@ -229,7 +226,7 @@ async def test_conversations_can_be_searched_and_renamed(settings: Settings, ctx
         await pilot.press(*"медсестра")  # another case, in a message, not the title
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["a pilot"]
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["pilot"]
         await pilot.press("escape")  # clears the search, stays on the list
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -249,4 +246,4 @@ async def test_conversations_can_be_searched_and_renamed(settings: Settings, ctx
         await pilot.pause()
         await send(pilot, "in two years")
     titles = sorted(c.title for c in ctx.store.list_conversations())
-    assert titles == ["Flying, finally", "a pilot"]
+    assert titles == ["Flying, finally", "pilot"]

@@ -13,8 +13,7 @@ import pytest
 from coach import __version__
 from coach.cli import main
 from coach.session import Context, Session
-from tests.scenarios import ENGLISH
-from tests.test_session import _turn
+from tests.scenarios import ENGLISH_ANSWERS, play_session
 
 
 def coach(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -28,12 +27,12 @@ def coach(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
-async def _saved_session(ctx: Context) -> str:
+async def _saved_session(ctx: Context) -> tuple[str, list[str]]:
+    """A whole English session, saved: its id and what the user typed."""
     session = Session.new(ctx, "en")
-    for text in ENGLISH:
-        await _turn(session, text)
+    sent = await play_session(session, ENGLISH_ANSWERS)
     assert session.conversation_id is not None
-    return session.conversation_id
+    return session.conversation_id, sent
 
 
 def test_python_m_coach_version() -> None:
@@ -81,14 +80,14 @@ def test_list_when_empty_and_after_a_session(
 async def test_list_and_export_a_finished_session(
     ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cid = await _saved_session(ctx)
+    cid, sent = await _saved_session(ctx)
     assert main(["list"]) == 0
     listing = capsys.readouterr().out
-    assert cid in listing and "summary" in listing and "I want to be a nurse" in listing
+    assert cid in listing and "summary" in listing and "nurse" in listing
 
     assert main(["export", cid[:5]]) == 0
     markdown = capsys.readouterr().out
-    assert markdown.startswith("# I want to be a nurse · Save from the call-center pay")
+    assert markdown.startswith("# nurse · Save from the call-center pay")
     assert "- **First step:** just open the school's website and write down the fee" in markdown
     assert "120,000 ÷ 5,000 a month = about 24 months" in markdown
     assert "**You:** I want to help people and earn more for my family" in markdown
@@ -98,7 +97,7 @@ async def test_list_and_export_a_finished_session(
     data = json.loads(target.read_text())
     assert data["format"] == "coach-conversation" and data["conversation"]["id"] == cid
     assert data["state"]["plan"]["months"] == 24
-    assert len(data["messages"]) == 2 * len(ENGLISH) + 1
+    assert len(data["messages"]) == 2 * len(sent) + 1  # the opening, then turn by turn
     assert oct(target.stat().st_mode & 0o777) == "0o600"
 
 

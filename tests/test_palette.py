@@ -104,7 +104,7 @@ async def test_export_rename_and_delete_from_the_palette(settings: Settings, ctx
         assert cid is not None
         await app.action_export_current()
         exported = settings.data_dir / "exports" / f"coach-{cid}.md"
-        assert exported.read_text(encoding="utf-8").startswith("# I want to be a nurse")
+        assert exported.read_text(encoding="utf-8").startswith("# nurse")
         assert stat.S_IMODE(exported.stat().st_mode) == 0o600
         await app.action_rename_current()
         await pilot.pause()

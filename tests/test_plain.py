@@ -12,7 +12,7 @@ import pytest
 from coach.cli import main
 from tests.conftest import llm_settings
 from tests.fake_openai import FakeOpenAI, Script
-from tests.scenarios import ENGLISH, RUSSIAN
+from tests.scenarios import ENGLISH_ANSWERS, RUSSIAN_ANSWERS, lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def run_plain(monkeypatch: pytest.MonkeyPatch, lines: list[str], *args: str) -> 
 def test_a_whole_session_piped_through_plain_mode_ends_with_the_plan(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_plain(monkeypatch, ENGLISH) == 0
+    assert run_plain(monkeypatch, lines(ENGLISH_ANSWERS)) == 0
     out = capsys.readouterr().out
     assert out.startswith("Hi, I'm coach")
     assert "> I want to be a nurse" in out  # piped input is echoed into the transcript
@@ -37,10 +37,11 @@ def test_a_whole_session_piped_through_plain_mode_ends_with_the_plan(
 def test_russian_and_resume_in_plain_mode(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_plain(monkeypatch, RUSSIAN[:3]) == 0
+    assert run_plain(monkeypatch, lines(RUSSIAN_ANSWERS, until="in_call_center")) == 0
     first = capsys.readouterr().out
     assert "Почему это важно" in first or "почему" in first.lower()
-    assert run_plain(monkeypatch, RUSSIAN[3:], "--resume") == 0
+    rest = lines(RUSSIAN_ANSWERS, since="in_call_center")
+    assert run_plain(monkeypatch, rest, "--resume") == 0
     out = capsys.readouterr().out
     assert "Ваш план" in out
 
@@ -103,17 +104,17 @@ def test_an_activity_is_written_and_skipped_in_plain_mode(
 ) -> None:
     """/write reads lines up to a lone dot, saves them, and prints the checklist feedback;
     /write with an unknown id lists the ids; /skip with nothing on offer says so."""
-    lines = [
-        *ENGLISH[:13],
+    typed = [
+        *lines(ENGLISH_ANSWERS, until="first_step"),  # the tuition path chosen
         "/write",
         "I need 120,000 pesos.",
         "I will save 5,000 a month.",
         ".",
         "/write no-such-activity",
         "/skip",
-        ENGLISH[13],
+        *lines(ENGLISH_ANSWERS, since="first_step", until="step_date"),
     ]
-    assert run_plain(monkeypatch, lines) == 0
+    assert run_plain(monkeypatch, typed) == 0
     captured = capsys.readouterr()
     out = captured.out
     assert "End with a line that has only a dot" in out

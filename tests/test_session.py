@@ -9,14 +9,8 @@ import pytest
 from coach.domain.state import CoachState
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 from coach.session import Context, Session
-from tests.scenarios import ENGLISH
-
-
-async def _turn(session: Session, text: str) -> None:
-    session.record_user(text)
-    async for event in session.events(text):
-        if isinstance(event, Reply):
-            session.record_reply(event)
+from tests.scenarios import ENGLISH_ANSWERS, play_session
+from tests.scenarios import turn as _turn  # (other test modules import it from here)
 
 
 def test_a_new_conversation_is_not_saved_until_the_user_writes(ctx: Context) -> None:
@@ -52,8 +46,7 @@ async def test_the_users_words_are_on_disk_before_the_engine_runs(ctx: Context) 
 
 async def test_resume_restores_messages_state_phase_plan_and_draft(ctx: Context) -> None:
     session = Session.new(ctx, "en")
-    for text in ENGLISH:
-        await _turn(session, text)
+    await play_session(session, ENGLISH_ANSWERS)
     session.save_draft("one more thought")
     assert session.conversation_id is not None
     resumed = Session.resume(ctx, session.conversation_id)
@@ -64,4 +57,4 @@ async def test_resume_restores_messages_state_phase_plan_and_draft(ctx: Context)
     assert resumed.state.plan is not None and resumed.state.phase == "summary"
     assert resumed.draft == "one more thought"
     title = ctx.store.conversation(session.conversation_id).title
-    assert title == "I want to be a nurse · Save from the call-center pay, then pay for school"
+    assert title == "nurse · Save from the call-center pay, then pay for school"

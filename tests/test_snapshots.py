@@ -8,7 +8,7 @@ from coach.session import Context
 from coach.settings import Settings
 from coach.ui.widgets.chat_input import ChatInput
 from tests.pilot import SIZE, make_app, send
-from tests.scenarios import ENGLISH, RUSSIAN
+from tests.scenarios import ENGLISH_ANSWERS, RUSSIAN_ANSWERS, play_app
 
 
 async def _steady(pilot: Pilot[None]) -> None:
@@ -31,8 +31,7 @@ def test_chat_mid_session(snap_compare, settings: Settings, ctx: Context) -> Non
     current (▶), and lists the eight answers so far, amounts read as numbers."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in ENGLISH[:8]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="q_diploma")
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
@@ -44,8 +43,7 @@ def test_plan_card_english(snap_compare, settings: Settings, ctx: Context) -> No
     if-then plan, confidence 8/10 and 120,000 ÷ 5,000 = about 24 months; every phase ✓."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in ENGLISH:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS)
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
@@ -57,8 +55,7 @@ def test_plan_card_russian(snap_compare, settings: Settings, ctx: Context) -> No
     the message labels and the side panel are all in Russian, though the app started in English."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in RUSSIAN:
-            await send(pilot, text)
+        await play_app(pilot, RUSSIAN_ANSWERS)
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=SIZE, run_before=run_before)
@@ -111,8 +108,7 @@ def test_activity_editor_with_feedback(snap_compare, settings: Settings, ctx: Co
     from textual.widgets import TextArea
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in ENGLISH[:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
         await pilot.press("ctrl+t")
         await pilot.pause()
         area = pilot.app.screen.query_one("#writing", TextArea)
@@ -132,8 +128,7 @@ def test_course_view_russian(snap_compare, settings: Settings, ctx: Context) -> 
     first activity's instructions on the right."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in RUSSIAN[:11]:
-            await send(pilot, text)
+        await play_app(pilot, RUSSIAN_ANSWERS, until="first_step")
         await send(pilot, "/skip")
         await pilot.press("ctrl+g")
         await pilot.app.workers.wait_for_complete()

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from coach.session import Context
 from coach.settings import Settings
 from coach.ui.widgets.chat_input import ChatInput
-from tests.pilot import make_app, reader_at_quote, send, settle
+from tests.pilot import make_app, quote_shown, send
 from tests.scenarios import ENGLISH, RUSSIAN
 
 SIZES = [(80, 24), (120, 40)]
@@ -86,7 +86,7 @@ def test_lessons(snap_compare, settings: Settings, ctx: Context, lang, size) -> 
         for text in script[:stop]:
             await send(pilot, text)
         await pilot.press("ctrl+l")
-        await settle(pilot, reader_at_quote(pilot))
+        await quote_shown(pilot)  # the reader scrolled to the quote and will not move again
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=size, run_before=run_before)

@@ -218,13 +218,11 @@ async def test_export_then_import_gives_the_same_conversation(
     from coach.cli import main
     from coach.session import Session
     from coach.settings import resolve_settings
-    from tests.scenarios import ENGLISH
-    from tests.test_session import _turn
+    from tests.scenarios import ENGLISH_ANSWERS, play_session
 
     ctx = build_context(resolve_settings(), now=fixed_now)
     session = Session.new(ctx, "en")
-    for text in ENGLISH:
-        await _turn(session, text)
+    await play_session(session, ENGLISH_ANSWERS)
     session.save_draft("half a thought")
     cid = session.conversation_id
     assert cid is not None and session.state.plan is not None

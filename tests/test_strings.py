@@ -8,7 +8,7 @@ from coach.session import Context
 from coach.settings import Settings
 from coach.ui.strings import catalogue, missing_keys
 from tests.pilot import SIZE, make_app, send
-from tests.scenarios import RUSSIAN
+from tests.scenarios import RUSSIAN_ANSWERS
 
 
 def test_no_language_lacks_a_key() -> None:
@@ -33,7 +33,7 @@ async def test_a_russian_conversation_gets_a_russian_interface(
 ) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, RUSSIAN[0])
+        await send(pilot, RUSSIAN_ANSWERS["dream_job"])
         await pilot.pause()
         bar = str(app.screen.query_one("KeyBar").render())
         assert "Отправить" in bar and "Выход" in bar and "Send" not in bar

@@ -37,6 +37,7 @@ _DREAM_EN = [
     ),
     re.compile(r"\b(?:someday|one day|eventually)\s+i(?:'ll| will| wanna| want to)\s+"
                rf"{_EN_BE}\s+(?P<fact>[^.,;!?()]+)"),
+    re.compile(r"\b(?:and|to|then) (?:be|become) (?:an?|the) (?P<fact>[^.,;!?()]+)"),
     re.compile(r"\bi (?:really )?(?:like|love|enjoy)\s+"
                r"(?P<fact>\w+ing(?: (?!on|for|with|at|in|to)\w+)?)"),
     re.compile(r"\bgusto ko(?:ng)?(?:\s+(?:po|talaga|sana|lang|na))*\s+(?:maging|mag|magkaroon ng|"

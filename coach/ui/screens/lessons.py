@@ -6,7 +6,9 @@ passage, so a user can read the quote in its context.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
@@ -29,6 +32,10 @@ from coach.ui.widgets.key_bar import KeyBar
 READ_AFTER = 3.0
 """Seconds a lesson stays open in the reader before it counts as read: skimming the list
 past it does not."""
+
+LAYOUT_WAITS = 10
+"""Refreshes to wait for the Markdown's new blocks to be laid out before scrolling to the
+quote; a bound, so a reader that is covered or closed meanwhile does not wait for ever."""
 
 
 def quote_line(lesson: Lesson, quote: str) -> int | None:
@@ -51,6 +58,17 @@ class LessonsScreen(SearchableList):
         Binding("escape", "back", "Back"),
     ]
 
+    @dataclass
+    class QuoteShown(Message):
+        """The cited passage is on screen for good, at the top of the reader.
+
+        Or the reader is at the lesson's end, if the passage is near it. Posted after the
+        one scroll to it, made once the lesson was laid out; the reader does not move again
+        until the user moves it.
+        """
+
+        lesson_id: str
+
     def __init__(
         self,
         lessons: LessonLibrary,
@@ -68,6 +86,11 @@ class LessonsScreen(SearchableList):
         self.on_read = on_read
         """Told a lesson's id once the user has really read it (see READ_AFTER)."""
         self._read_timer: Timer | None = None
+        self._cited: MarkdownBlock | None = None
+        """The block of the lesson on show that holds the quote, while there is one."""
+        self.quote_shown = asyncio.Event()
+        """Set when QuoteShown is posted, cleared when another lesson replaces it: for those
+        who wait for the quote without receiving messages (the tests)."""
 
     def compose(self) -> ComposeResult:
         yield Static(t("lessons", self.language), id="heading")
@@ -103,26 +126,58 @@ class LessonsScreen(SearchableList):
             )
 
     async def show_lesson(self, lesson: Lesson, quote: str = "") -> None:
-        """Render ``lesson``; with a quote, scroll to it and mark its block as cited."""
+        """Render ``lesson``; with a quote, mark its block as cited and scroll to it once."""
+        self._cited = None
+        self.quote_shown.clear()
         meta = f"{lesson.title} · {lesson.language} · {lesson.source}"
         self.query_one("#lesson-meta", Static).update(Content(clean_for_display(meta)))
         text = self.query_one("#lesson-text", Markdown)
-        await text.update(clean_for_display(lesson.body))
+        await text.update(clean_for_display(lesson.body))  # every block is mounted
         line = quote_line(lesson, quote) if quote else None
-        reader = self.query_one("#reader", VerticalScroll)
         if line is None:
-            reader.scroll_home(animate=False)
+            # Immediate: a deferred scroll could land after the next lesson's scroll to its quote.
+            self.query_one("#reader", VerticalScroll).scroll_home(animate=False, immediate=True)
             return
         for block in text.query(MarkdownBlock):
             start, end = block.source_range
             if start <= line < max(end, start + 1) and block.parent is text:
                 block.add_class("cited")
                 block.border_title = t("cited", self.language)
-                self.call_after_refresh(reader.scroll_to_widget, block, top=True, animate=False)
+                self._cited = block
+                # Mounted is not laid out: where the block is comes from the next refresh.
+                self.call_after_refresh(self._scroll_to_cited, block, lesson.id)
                 break
+
+    def _scroll_to_cited(self, block: MarkdownBlock, lesson_id: str, waits: int = 0) -> None:
+        """Put the cited block at the top of the reader, once, then say so (QuoteShown).
+
+        The reader keeps its scrollbar's room (scrollbar-gutter: stable), so the first
+        layout of a lesson is its final one: when the scrollbar appears, no line rewraps and
+        the quote stays where this scrolled to.
+        """
+        if block is not self._cited:  # another lesson was chosen meanwhile
+            return
+        if not block.virtual_region.size:
+            # A refresh can come before the Markdown has reported its new blocks.
+            if waits < LAYOUT_WAITS:
+                self.call_after_refresh(self._scroll_to_cited, block, lesson_id, waits + 1)
+            return
+        reader = self.query_one("#reader", VerticalScroll)
+        reader.scroll_to_widget(block, top=True, animate=False, immediate=True)
+        self.call_after_refresh(self._quote_on_screen, block, lesson_id)
+
+    def _quote_on_screen(self, block: MarkdownBlock, lesson_id: str) -> None:
+        if block is self._cited:
+            self.quote_shown.set()
+            self.post_message(self.QuoteShown(lesson_id))
 
     @on(DataTable.RowHighlighted)
     async def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            # Already passed: the cursor has moved on (filling the table highlights the
+            # first row, then on_mount moves to the cited lesson), so this lesson would be
+            # rendered only to be replaced at once.
+            return
         if 0 <= event.cursor_row < len(self.shown):
             lesson = self.shown[event.cursor_row]
             keep_quote = lesson.id == self.open_lesson
