@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from coach.domain.activities import ActivityCatalog, load_catalog
 from coach.domain.crisis import load_crisis
+from coach.domain.crisis_model import CrisisModel
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
 from coach.domain.meaning import shared as shared_meaning
@@ -59,8 +60,12 @@ def load_activities_for(settings: Settings) -> ActivityCatalog:
 
 
 def load_care(settings: Settings) -> Care:
-    """Crisis care for the user's country. Raises CrisisError on malformed safety data."""
-    return Care(load_crisis(settings.prompts() / "safety"), settings.country)
+    """Crisis care for the user's country. Raises CrisisError on malformed safety data.
+
+    The classifier layer comes with the encoder; with COACH_ENCODER=off the patterns alone run.
+    """
+    model = CrisisModel(settings.prompts(), shared_meaning()) if settings.encoder else None
+    return Care(load_crisis(settings.prompts() / "safety"), settings.country, model)
 
 
 def build_engine(

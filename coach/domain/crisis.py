@@ -39,6 +39,11 @@ class LanguageRules(_Model):
     reply: str
     holding: str
     resumed: str
+    ask: str = ""
+    """The middle band's direct question, with the resources line."""
+    cleared: str = ""
+    """Said when the answer to that question is no; coaching goes on."""
+    no_words: list[str] = []
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -120,10 +125,33 @@ class CrisisCare:
                 return True
         return False
 
+    def says_no(self, text: str) -> bool:
+        """A clear no to "are you thinking of hurting yourself?", in either language."""
+        folded = _fold(text).strip(" .!")
+        for rules in self.rules.values():
+            for word in rules.no_words:
+                word = _fold(word)
+                if folded == word or folded.startswith((f"{word},", f"{word}.", f"{word} ")):
+                    return True
+        return False
+
+    def ask(self, country: str | None, language: Language) -> str:
+        lines = self.resource_lines(country, language)
+        return self.rules[language].ask.format(
+            resources_inline="; ".join(lines), emergency=self.emergency(country, language)
+        )
+
+    def cleared(self, language: Language) -> str:
+        return self.rules[language].cleared
+
     def wants_to_continue(self, text: str) -> bool:
-        """The user's own word to resume coaching, in either language."""
-        folded = _fold(text).rstrip(".!")
-        return any(folded in words for words in self._continue.values())
+        """The user's own word to resume coaching, alone or ending a message.
+
+        "i'm ok, it's just work. continue" resumes too, in either language.
+        """
+        folded = _fold(text).rstrip(".! ")
+        last = re.split(r"[.,;!?]\s*", folded)[-1].strip()
+        return any(folded in words or last in words for words in self._continue.values())
 
     def resource_lines(self, country: str | None, language: Language) -> list[str]:
         entry = self.resources.countries.get((country or "").upper())

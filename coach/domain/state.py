@@ -91,6 +91,9 @@ class CoachState(_Model):
     check_ins: list[CheckIn] = []
     paused: bool = False
     """Coaching paused for crisis care, until the user says they want to go on."""
+    care_held: str | None = None
+    """A message held back while the coach asks directly whether the person thinks of
+    hurting themselves: the next message answers that; after a clear no, this one is coached."""
     activities: dict[str, Work] = {}
     """Writing activities done or skipped, by activity id."""
     offered: str | None = None

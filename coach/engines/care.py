@@ -9,17 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coach.domain.crisis import CrisisCare
+from coach.domain.crisis_model import Band, CrisisModel
 from coach.domain.state import CoachState
 from coach.domain.text import detect_language
 from coach.engines.base import Reply
 
 
 class Care:
-    """Wraps the crisis data with the country the resources are for."""
+    """Wraps the crisis data with the country the resources are for, and the classifier."""
 
-    def __init__(self, crisis: CrisisCare, country: str | None) -> None:
+    def __init__(
+        self, crisis: CrisisCare, country: str | None, model: CrisisModel | None = None
+    ) -> None:
         self.crisis = crisis
         self.country = country
+        self.model = model
+
+    def prepare(self) -> None:
+        """Load the encoder and train the classifier (blocking: call it from a thread)."""
+        if self.model is not None:
+            self.model.prepare()
+
+    def band(self, text: str) -> Band:
+        """High for the patterns or a high score, "middle" for a doubtful one, else "none"."""
+        if self.crisis.detects(text):
+            return "high"
+        return self.model.band(text) if self.model is not None else "none"
 
     def crisis_reply(self, state: CoachState, text: str) -> Reply:
         """Pause coaching and answer with care and the user's country's resources."""
@@ -29,14 +44,26 @@ class Care:
         return Reply(self.crisis.reply(self.country, s.language), s)
 
     def check(
-        self, state: CoachState, text: str, resume: Callable[[CoachState], str]
+        self,
+        state: CoachState,
+        text: str,
+        resume: Callable[[CoachState], str],
+        proceed: Callable[[CoachState, str], Reply] | None = None,
     ) -> Reply | None:
         """A reply that replaces coaching for this message, or None to coach as usual.
 
         ``resume`` words the question to go back to when the user chooses to continue.
         """
-        if self.crisis.detects(text):
+        band = self.band(text)
+        if band == "high":
             return self.crisis_reply(state, text)
+        if state.care_held is not None and not state.paused:
+            return self._answered(state, text, band, resume, proceed)
+        if band == "middle" and not state.paused:
+            s = state.model_copy(deep=True)
+            s.language = detect_language(text, default=s.language) or s.language
+            s.care_held = text  # not taken as a coaching answer unless the answer is no
+            return Reply(self.crisis.ask(self.country, s.language), s)
         if not state.paused:
             return None
         s = state.model_copy(deep=True)
@@ -45,3 +72,28 @@ class Care:
             s.paused = False
             return Reply(f"{self.crisis.resumed(s.language)}\n\n{resume(s)}", s)
         return Reply(self.crisis.holding(self.country, s.language), s)
+
+    def _answered(
+        self,
+        state: CoachState,
+        text: str,
+        band: Band,
+        resume: Callable[[CoachState], str],
+        proceed: Callable[[CoachState, str], Reply] | None,
+    ) -> Reply:
+        """The answer to the direct question decides.
+
+        A clear no goes back to coaching, and the message held back is read as the answer
+        it was meant to be; anything else gets care first.
+        """
+        s = state.model_copy(deep=True)
+        s.language = detect_language(text, default=s.language) or s.language
+        held, s.care_held = s.care_held, None
+        if band != "high" and self.crisis.says_no(text):
+            cleared = self.crisis.cleared(s.language)
+            if proceed is not None and held:
+                coached = proceed(s, held)
+                return Reply(f"{cleared}\n\n{coached.text}", coached.state)
+            return Reply(f"{cleared}\n\n{resume(s)}", s)
+        # Yes, maybe, or anything unclear: care first. Err towards care.
+        return self.crisis_reply(s, text)

@@ -193,6 +193,8 @@ class LLMEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
+        if not self.offline.prepared:  # the crisis classifier runs first, even while loading
+            await asyncio.to_thread(self.offline.prepare)
         if text.strip().startswith("/") or self.flow.is_check_in(state.pending):
             # Commands, and the check-in's short script (a dated next step must come out of
             # it), behave exactly as offline, crisis care first included.

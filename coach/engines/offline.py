@@ -53,11 +53,24 @@ class OfflineEngine:
 
     # --- the Engine interface -----------------------------------------------------------
 
+    def prepare(self) -> bool:
+        """Load the encoder and train the crisis classifier. Blocking: run it in a thread."""
+        ready = self.meaning.wait() if self.meaning is not None else False
+        if self.care is not None:
+            self.care.prepare()
+        return ready
+
+    @property
+    def prepared(self) -> bool:
+        model = self.care.model if self.care is not None else None
+        return (self.meaning is None or self.meaning.ready) and (model is None or model.trained)
+
     async def warm_up(self) -> list[str]:
         """Load the sentence encoder in a thread; if it cannot load, say so once."""
         if self.meaning is None:
+            await asyncio.to_thread(self.prepare)
             return []
-        ready = await asyncio.to_thread(self.meaning.wait)
+        ready = await asyncio.to_thread(self.prepare)
         if ready or self.meaning.error == "disabled":
             return []
         return [self.flow.text("encoder_missing", "en", fact=self.meaning.error or "")]
@@ -85,9 +98,10 @@ class OfflineEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
-        # A message sent while the encoder loads waits for it, in a thread, not on the UI.
-        if self.meaning is not None and not self.meaning.ready:
-            await asyncio.to_thread(self.meaning.wait)
+        # A message sent while the encoder loads waits for it, in a thread, not on the UI:
+        # the crisis check needs it, and is never skipped.
+        if not self.prepared:
+            await asyncio.to_thread(self.prepare)
         yield self.respond(state, text)
 
     async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
@@ -107,9 +121,13 @@ class OfflineEngine:
     def respond(self, state: CoachState, text: str) -> Reply:
         """Handle one user message. Pure: the given state is not changed."""
         if self.care is not None:
-            cared = self.care.check(state, text, self.resume_text)
+            cared = self.care.check(state, text, self.resume_text, self._coach)
             if cared is not None:
                 return cared
+        return self._coach(state, text)
+
+    def _coach(self, state: CoachState, text: str) -> Reply:
+        """One turn of coaching, after crisis care has had its say."""
         s = state.model_copy(deep=True)
         raw = text.strip()
         if raw.startswith("/"):
