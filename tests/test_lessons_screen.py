@@ -9,12 +9,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Markdown
+from textual.widgets.markdown import MarkdownBlock
 
 from coach.session import Context
 from coach.settings import Settings
 from coach.ui.screens.lessons import LessonsScreen
 from tests.pilot import SIZE, make_app, quote_shown, send
-from tests.scenarios import ENGLISH
+from tests.scenarios import ENGLISH_ANSWERS, play_app
 
 
 def at_the_top(reader: VerticalScroll, block: Widget) -> bool:
@@ -32,13 +33,12 @@ async def test_from_the_chat_the_cited_lesson_opens_at_the_quote(
     app = make_app(settings, ctx)
     messages: list[LessonsScreen.QuoteShown] = []
     async with app.run_test(size=size, message_hook=_collect(messages)) as pilot:
-        for text in ENGLISH[:13]:  # up to choosing the tuition path
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")  # the tuition path chosen
         await pilot.press("ctrl+l")
         screen = await quote_shown(pilot)  # fails if it never scrolls to the quote
         path = ctx.flow.path("tuition")
         assert screen.open_lesson == path.lesson
-        cited = list(screen.query(".cited"))
+        cited = list(screen.query(".cited").results(MarkdownBlock))
         assert len(cited) == 1 and cited[0].border_title == "quoted by the coach"
         start, end = cited[0].source_range
         body = screen.query_one("#lesson-text", Markdown).source.splitlines()
@@ -63,8 +63,7 @@ async def test_only_the_lesson_still_on_show_is_scrolled(settings: Settings, ctx
     on the cited lesson, the quote is at the top again."""
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        for text in ENGLISH[:13]:
-            await send(pilot, text)
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
         await pilot.press("ctrl+l")
         screen = await quote_shown(pilot)
         reader = screen.query_one("#reader", VerticalScroll)
@@ -117,7 +116,7 @@ async def test_a_lesson_chosen_in_the_reader_counts_as_read(
     """Enter on a lesson marks it read for the course view; skimming past it does not."""
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, ENGLISH[0])
+        await send(pilot, ENGLISH_ANSWERS["dream_job"])
         cid = app.screen.session.conversation_id  # type: ignore[attr-defined]
         await pilot.press("ctrl+l")
         await pilot.pause()

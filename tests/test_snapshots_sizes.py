@@ -13,10 +13,11 @@ from coach.session import Context
 from coach.settings import Settings
 from coach.ui.widgets.chat_input import ChatInput
 from tests.pilot import make_app, quote_shown, send
-from tests.scenarios import ENGLISH, RUSSIAN
+from tests.scenarios import ENGLISH_ANSWERS, RUSSIAN_ANSWERS, play_app
 
 SIZES = [(80, 24), (120, 40)]
-SCRIPTS = {"en": ENGLISH, "ru": RUSSIAN}
+SCRIPTS = {"en": ENGLISH_ANSWERS, "ru": RUSSIAN_ANSWERS}
+MID_SESSION = {"en": "burnt_out", "ru": "q_diploma"}  # six answers in, either way
 CASES = pytest.mark.parametrize(
     ("lang", "size"), [(lang, size) for lang in SCRIPTS for size in SIZES]
 )
@@ -37,8 +38,7 @@ def test_chat_mid_session(snap_compare, settings: Settings, ctx: Context, lang, 
     is narrower but all three phases' markers still show)."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in SCRIPTS[lang][:6]:
-            await send(pilot, text)
+        await play_app(pilot, SCRIPTS[lang], until=MID_SESSION[lang])
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=size, run_before=run_before)
@@ -51,8 +51,7 @@ def test_plan_card(snap_compare, settings: Settings, ctx: Context, lang, size) -
     input still whole at the bottom even at 80x24."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        for text in SCRIPTS[lang]:
-            await send(pilot, text)
+        await play_app(pilot, SCRIPTS[lang])
         await _steady(pilot)
 
     assert snap_compare(make_app(settings, ctx), terminal_size=size, run_before=run_before)
@@ -65,7 +64,7 @@ def test_conversations(snap_compare, settings: Settings, ctx: Context, lang, siz
     Rename, Delete, New, Back."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await send(pilot, SCRIPTS[lang][0])
+        await send(pilot, SCRIPTS[lang]["dream_job"])
         await pilot.press("ctrl+n")
         await send(pilot, "a chef" if lang == "en" else "повар")
         await pilot.press("ctrl+o")
@@ -81,10 +80,7 @@ def test_lessons(snap_compare, settings: Settings, ctx: Context, lang, size) -> 
     passage framed and titled as the coach's quote, headings in the interface language."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        script = SCRIPTS[lang]
-        stop = 13 if lang == "en" else 11
-        for text in script[:stop]:
-            await send(pilot, text)
+        await play_app(pilot, SCRIPTS[lang], until="first_step")  # a path chosen
         await pilot.press("ctrl+l")
         await quote_shown(pilot)  # the reader scrolled to the quote and will not move again
         await _steady(pilot)
@@ -98,7 +94,7 @@ def test_help(snap_compare, settings: Settings, ctx: Context, lang, size) -> Non
     the interface language, and the note that every action is also in the palette."""
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await send(pilot, SCRIPTS[lang][0])
+        await send(pilot, SCRIPTS[lang]["dream_job"])
         await pilot.press("f1")
         await _steady(pilot)
 

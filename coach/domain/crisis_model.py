@@ -1,18 +1,21 @@
 """The second crisis layer: a classifier on the sentence encoder, trained from labelled data.
 
 The patterns in ``crisis.yaml`` catch clear, direct phrasings. This layer scores the rest
-(slang, typos, means and plans, goodbye behaviour, passive wishes, Filipino English) with a
-logistic regression on the multilingual encoder's vectors. It is trained when the encoder
-loads, from ``prompts/safety/phrases.yaml``, deterministically (same data, same weights), so
-it is reproducible from the repository and an author's new phrases take effect on restart.
-Its thresholds (``classifier.yaml``) were chosen on ``validation.yaml``; the held-out set in
-``tests/crisis_holdout.yaml`` is only ever measured.
+(slang, typos, means and plans, goodbye behaviour, passive wishes, Filipino English) by
+nearest neighbours on the multilingual encoder's vectors: how much closer a message is to
+the labelled crisis phrases than to the look-alikes and everyday coaching language. The
+examples' vectors ship beside the data with its fingerprint (``classifier_vectors.npy``), so
+start-up encodes nothing; an author who edits ``phrases.yaml`` changes the fingerprint and
+the vectors are computed anew at start-up until rebuilt with ``python -m
+coach.domain.crisis_model`` (a test rebuilds them and compares). Thresholds
+(``classifier.yaml``) were chosen on ``validation.yaml``; the held-out set in
+``tests/crisis_holdout.yaml`` is only ever measured. A logistic regression was tried first
+and caught far less at the same false-alarm rate (README, Decisions).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 from collections.abc import Iterator
@@ -26,22 +29,22 @@ from coach.domain.text import normalize
 from coach.domain.yamlio import load as load_yaml
 
 Band = Literal["high", "middle", "none"]
-WEIGHTS = "classifier_weights.json"
+VECTORS = "classifier_vectors.npy"
+FINGERPRINT = "classifier_vectors.sha256"
 
 
 class Settings(BaseModel):
     """``prompts/safety/classifier.yaml``: thresholds and training knobs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    high: float = Field(ge=0, le=1)
+    high: float = Field(ge=-1, le=1)
     """At or above: coaching pauses with care and resources."""
-    middle: float = Field(ge=0, le=1)
+    middle: float = Field(ge=-1, le=1)
     """At or above (and below ``high``): the coach asks directly, with the resources line."""
     min_words: int = 3
     """Shorter messages ("yes", "2", "friday") go by the patterns alone."""
-    l2: float = 0.001
-    scale: float = 4.0
-    iterations: int = 2000
+    neighbours: int = 5
+    """How many nearest examples of each side are averaged."""
 
 
 def labelled(data: Any) -> Iterator[tuple[str, int, str, str]]:
@@ -57,11 +60,12 @@ def labelled(data: Any) -> Iterator[tuple[str, int, str, str]]:
 def ordinary_texts(prompts: Traversable) -> list[str]:
     """Everyday coaching language, as more negatives.
 
-    The shipped lessons' sentences, the flow's questions, replies and intent examples.
-    Without them, the look-alike negatives teach the model that anything unlike them
-    ("а вам зачем это знать") is a crisis.
+    ``safety/ordinary.yaml`` (plain plans and obstacles), the shipped lessons' sentences,
+    the flow's questions, replies and intent examples. Without them, the look-alike
+    negatives teach the model that anything unlike them ("а вам зачем это знать") is a crisis.
     """
-    texts: list[str] = []
+    everyday = load_yaml((prompts / "safety" / "ordinary.yaml").read_text(encoding="utf-8"))
+    texts: list[str] = [str(t) for phrases in (everyday or {}).values() for t in phrases]
     for entry in sorted((prompts / "lessons").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             body = entry.read_text(encoding="utf-8")
@@ -80,99 +84,96 @@ def ordinary_texts(prompts: Traversable) -> list[str]:
 
 
 class CrisisModel:
-    """Scores a message from 0 to 1; trained on first use, once, in whatever thread asks."""
+    """Scores a message; the examples are encoded (or loaded) once, in whatever thread asks."""
 
     def __init__(self, prompts: Traversable, meaning: Meaning) -> None:
-        folder = prompts / "safety"
+        # Nothing is read here: the app builds this before its first frame, and the data
+        # (tens of kilobytes of YAML) is only needed once the encoder has loaded.
+        self.prompts = prompts
+        self.meaning = meaning
+        self._positive: Any = None
+        self._negative: Any = None
+        self._lock = threading.Lock()
+        self._read = False
+
+    def _read_data(self) -> None:
+        if self._read:
+            return
+        folder = self.prompts / "safety"
         self.settings = Settings.model_validate(
             load_yaml((folder / "classifier.yaml").read_text(encoding="utf-8"))
         )
         phrases = (folder / "phrases.yaml").read_text(encoding="utf-8")
-        self._data = load_yaml(phrases)
-        self._ordinary = ordinary_texts(prompts)
-        self.fingerprint = hashlib.sha256(
-            "\n".join([phrases, repr(self.settings), *self._ordinary]).encode()
-        ).hexdigest()
-        self._shipped = folder / WEIGHTS
-        self.meaning = meaning
-        self._weights: Any = None
-        self._bias = 0.0
-        self._lock = threading.Lock()
+        rows = [(t, label) for t, label, _, _ in labelled(load_yaml(phrases))]
+        rows += [(t, 0) for t in ordinary_texts(self.prompts)]
+        self._texts = [normalize(t) for t, _ in rows]
+        self._labels = [label for _, label in rows]
+        self.fingerprint = hashlib.sha256("\n".join(
+            f"{label}\t{t}" for t, label in zip(self._texts, self._labels, strict=True)
+        ).encode()).hexdigest()  # fmt: skip
+        self._read = True
 
     @property
     def trained(self) -> bool:
-        return self._weights is not None
+        return self._positive is not None
 
     def prepare(self) -> bool:
-        """Load the encoder and train; False if the encoder is unusable (patterns only)."""
-        if self._weights is not None:
+        """Load the encoder and the examples' vectors; False if the encoder is unusable."""
+        if self._positive is not None:
             return True
         if not self.meaning.wait():
             return False
         with self._lock:
-            if self._weights is None and not self._load_shipped():
-                self._train()
+            if self._positive is None:
+                self._read_data()
+                shipped = self._load_shipped()
+                self._split(shipped if shipped is not None else self.vectors())
         return True
 
-    def _load_shipped(self) -> bool:
-        """The weights trained from exactly this data, if they ship: instant, no training.
-
-        An author who edits phrases.yaml changes the fingerprint, and the model is trained
-        anew at start-up (a few seconds, in the background) until the weights are rebuilt
-        with ``python -m coach.domain.crisis_model``.
-        """
+    def _load_shipped(self) -> Any:
+        """The vectors computed from exactly this data, if they ship; else None."""
+        folder = self.prompts / "safety"
         try:
-            saved = json.loads(self._shipped.read_text(encoding="utf-8"))
+            if (folder / FINGERPRINT).read_text(encoding="utf-8").strip() != self.fingerprint:
+                return None
+            import io
+
+            import numpy as np
+
+            return np.load(io.BytesIO((folder / VECTORS).read_bytes())).astype("float32")
         except (OSError, ValueError):
-            return False
-        if not isinstance(saved, dict) or saved.get("fingerprint") != self.fingerprint:
-            return False
+            return None
+
+    def vectors(self) -> Any:
+        """Encode every example now (a few seconds): what ships, and the fallback."""
         import numpy as np
 
-        self._weights = np.array(saved["weights"], dtype=float)
-        self._bias = float(saved["bias"])
-        return True
-
-    def train(self) -> dict[str, Any]:
-        """Train from the data now, and return the weights as saved beside it."""
         if not self.meaning.wait():
             raise RuntimeError(f"the sentence encoder cannot load: {self.meaning.error}")
-        self._train()
-        return {
-            "fingerprint": self.fingerprint,
-            "bias": round(self._bias, 6),
-            "weights": [round(float(w), 6) for w in self._weights],
-        }
+        self._read_data()
+        return np.stack(self.meaning.vectors(self._texts)).astype("float32")
 
-    def _train(self) -> None:
+    def _split(self, vectors: Any) -> None:
         import numpy as np
 
-        rows = [(r[0], r[1]) for r in labelled(self._data)] + [(t, 0) for t in self._ordinary]
-        x = np.stack(self.meaning.vectors([normalize(r[0]) for r in rows])) * self.settings.scale
-        y = np.array([r[1] for r in rows], dtype=float)
-        # Balance the classes, so there being more look-alikes than crises does not
-        # teach the model that "no" is the safe guess.
-        weight = np.where(y == 1, (y == 0).sum() / max(1.0, (y == 1).sum()), 1.0)
-        weight /= weight.mean()
-        w, b = np.zeros(x.shape[1]), 0.0
-        for _ in range(self.settings.iterations):
-            p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
-            g = (p - y) * weight
-            w -= x.T @ g / len(y) + self.settings.l2 * w
-            b -= float(g.mean())
-        self._weights, self._bias = w, b
+        labels = np.array(self._labels)
+        self._negative = vectors[labels == 0]
+        self._positive = vectors[labels == 1]
 
     def score(self, text: str) -> float:
-        """The probability that the message shows suicidal or self-harm intent."""
+        """How much nearer the message is to crisis phrases than to everything else."""
         if not self.prepare():
-            return 0.0
+            return -1.0
         import numpy as np
 
-        vector = self.meaning.vectors([normalize(text)])[0] * self.settings.scale
-        return float(1.0 / (1.0 + np.exp(-(vector @ self._weights + self._bias))))
+        vector = self.meaning.vectors([normalize(text)])[0]
+        k = self.settings.neighbours
+        near_crisis = np.sort(self._positive @ vector)[-k:].mean()
+        near_other = np.sort(self._negative @ vector)[-k:].mean()
+        return float(near_crisis - near_other)
 
     def band(self, text: str) -> Band:
-        if len(text.split()) < self.settings.min_words:
+        if not self.prepare() or len(text.split()) < self.settings.min_words:
             return "none"
         score = self.score(text)
         if score >= self.settings.high:
@@ -181,18 +182,25 @@ class CrisisModel:
 
 
 def main() -> None:
-    """Rebuild ``prompts/safety/classifier_weights.json`` from the data in this checkout."""
+    """Rebuild the shipped vectors from the data in this checkout."""
     import sys
     from importlib.resources import files
     from pathlib import Path
 
+    import numpy as np
+
     from coach.domain.meaning import shared
 
     prompts = files("coach.prompts")
-    saved = CrisisModel(prompts, shared()).train()
-    target = Path(str(prompts / "safety" / WEIGHTS))
-    target.write_text(json.dumps(saved) + "\n", encoding="utf-8")
-    sys.stdout.write(f"wrote {target} ({saved['fingerprint'][:12]})\n")
+    model = CrisisModel(prompts, shared())
+    if not shared().wait():
+        raise SystemExit(f"the sentence encoder cannot load: {shared().error}")
+    vectors = model.vectors()
+    folder = Path(str(prompts / "safety"))
+    # float16 halves the file; the margins it changes are far below the thresholds' steps.
+    np.save(folder / VECTORS, vectors.astype("float16"))
+    (folder / FINGERPRINT).write_text(model.fingerprint + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {folder / VECTORS} ({len(vectors)} examples)\n")
 
 
 if __name__ == "__main__":

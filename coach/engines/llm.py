@@ -203,6 +203,12 @@ class LLMEngine:
         if self.care is not None:  # crisis care first, in code, whatever the model would say
             cared = self.care.check(state, text, self.offline.resume_text)
             if cared is not None:
+                if cared.state.care_held is not None and state.care_held is None:
+                    # A doubtful message: the server's moderation, an extra layer where it
+                    # exists, may settle the doubt; otherwise the coach asks directly.
+                    await self.warm_up()
+                    if await self._moderation_flags(text):
+                        cared = self.care.crisis_reply(state, text)
                 yield cared
                 return
         refusal = self.offline.scope_reply(state, text)
