@@ -250,3 +250,15 @@ def test_the_encoder_reads_what_the_rules_leave(
     assert rules.answer is None and rules.intent is None
     heard = Reader(flow, lambda: SUNDAY, shared()).read(CoachState(), flow.step(step_id), text)
     assert (heard.answer.value if heard.answer else heard.intent) == meant
+
+
+def test_a_schedule_in_passing_gives_rest_days_and_a_line_is_named_in_russian(
+    reader: Reader, flow: Flow
+) -> None:
+    text = "привет, я оператор на входящей линии, график 2/2, хочу стать веб-дизайнером"
+    state = CoachState(pending="dream_job", language="ru")
+    reading = reader.read(state, flow.step("dream_job"), text)
+    assert reading.answer is not None and reading.answer.text == "веб-дизайнер"
+    assert reading.facts["rest_days"].number == 3.5
+    assert reading.facts["line"].text == "входящая"
+    assert facts.by_when(_normalize("за год-полтора")) == "за год-полтора"

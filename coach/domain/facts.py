@@ -164,7 +164,8 @@ _BY_WHEN = re.compile(
     r"|\bby\s+(?:20\d\d|next year|the end of (?:the |this |next )?\w+|(?:jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|oct|nov|dec)\w*(?: 20\d\d)?|\w+ 20\d\d)|\b(?:next|this) year\b"
     r"|\b(?:sa|within) (?:loob ng )?\w+ (?:na )?taon\b|\b(?:isang|dalawang|tatlong) taon\b"
-    r"|через\s+(?:\S+\s+)?(?:год\w*|лет|месяц\w*|полгода)|\bза\s+(?:\S+\s+)?(?:год\w*|лет|"
+    r"|через\s+(?:\S+\s+)?(?:год\w*(?:[-–]\w+)?|лет|месяц\w*|полгода)"
+    r"|\bза\s+(?:\S+\s+)?(?:год\w*(?:[-–]\w+)?|лет|"
     r"месяц\w*|полгода)|\bк\s+(?:20\d\d|концу|лету|осени|зиме|весне|следующему)\S*(?:\s+год\w*)?"
     r"|\bв\s+(?:20\d\d|следующем году|этом году)"
     r"|\bгод(?:а|ик)?\s+через\s+\S+"
@@ -222,6 +223,7 @@ _REST_CONTEXT = re.compile(
     r"\b(?:rest ?days?|rds?|days? off|off days?|off|free|walang pasok|day-?offs?|выходн\w*|"
     r"свободн\w*|отдыха\w*)\b"
 )
+_SHIFT_CONTEXT = re.compile(r"\b(?:график\w*|смен\w*|shifts?|sked|schedule|roster|\d\s*on\b|через)")
 _SCHEDULES = [
     (re.compile(r"\b2\s*/\s*2\b|два через два|2 через 2|2 on,? 2 off"), 3.5),
     (re.compile(r"\b5\s*/\s*2\b|5 on,? 2 off|пятидневк"), 2.0),
@@ -253,6 +255,11 @@ def named_days(norm: str) -> list[int]:
 def rest_days(norm: str, pending: bool) -> Quantity | None:
     """Rest days a week: "2", "sat and sun", "mon and tue off", "2/2" (3.5 on average)."""
     context = pending or _REST_CONTEXT.search(norm) is not None
+    if not context and _SHIFT_CONTEXT.search(norm):
+        # "график 2/2", "4 on 3 off": a schedule says how many rest days without the word.
+        for pattern, value in _SCHEDULES:
+            if (match := pattern.search(norm)) is not None:
+                return Quantity(value, value, value, match.group(0))
     if not context:
         return None
     if pending:  # "два, но плавают, то вт ср, то сб вс": the number said first is the answer

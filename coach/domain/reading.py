@@ -375,8 +375,9 @@ class Reader:
             if (when := facts.by_when(norm)) is not None:
                 put("by_when", Answer(text=when, said=raw))
             yes_no("in_call_center", cues.in_call_center(norm))
-            if (line := cues.line(norm)) is not None:
-                put("line", Answer(text=line, value=line, said=raw))
+            if (line := cues.line(norm)) is not None and "line" in self.flow.step_ids:
+                labels = {c.id: c.label(s.language) for c in self.flow.step("line").choices}
+                put("line", Answer(text=labels.get(line, line), value=line, said=raw))
             if (shift := facts.shift(norm)) is not None:
                 put("shift", Answer(text=shift, said=raw))
             if (rest := facts.rest_days(norm, pending=False)) is not None:
