@@ -106,18 +106,21 @@ def test_the_middle_band_asks_directly_and_a_no_goes_back_to_coaching(
     assert "are you thinking of hurting yourself or ending your life" in asked.text
     assert "1553" in asked.text and "findahelpline.com" in asked.text
     assert asked.state.answers == {} and not asked.state.paused
-    held = engine.respond(asked.state, "no, i'm fine. i want to be a nurse")
-    assert "glad" in held.text and not held.state.paused and held.state.care_held is None
+    cleared = engine.respond(asked.state, "no, i'm fine")
+    assert "glad" in cleared.text and not cleared.state.paused
+    assert cleared.state.care_held is None and cleared.state.answers == {}
+    assert cleared.text.rstrip().endswith("the work you would love to be doing?")
 
 
-def test_a_no_lets_the_held_message_be_the_answer(
+def test_the_worrying_message_is_never_the_answer_but_what_follows_the_no_is(
     engine: OfflineEngine, model: CrisisModel
 ) -> None:
     state = engine.opening(CoachState()).state
-    state.care_held = "i want to be a nurse"  # as if the classifier had doubted it
-    reply = engine.respond(state, "no")
-    assert reply.state.answers["dream_job"].text == "nurse"
-    assert "Nurse: that is a goal" in reply.text
+    asked = engine.respond(state, _middle(model))
+    reply = engine.respond(asked.state, "no, i'm ok. i want to be a web developer")
+    assert reply.state.answers["dream_job"].text == "web developer"
+    explained = engine.respond(asked.state, "i'm ok, it's just work stress. continue")
+    assert explained.state.answers == {} and not explained.state.paused
 
 
 def test_anything_but_a_clear_no_gets_care_first(engine: OfflineEngine, model: CrisisModel) -> None:

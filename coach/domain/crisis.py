@@ -90,6 +90,12 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+_EXPLAINING = re.compile(
+    r"^(?:it'?s|it was|that'?s|that was|i was|i meant|i'm|just|only|просто|это|я просто|"
+    r"я имел\w* в виду|шутка|joke|joking|lol|haha|wala|okay lang|ok lang)\b"
+)
+
+
 class CrisisCare:
     """Detects crisis messages and words the caring reply for a country and language."""
 
@@ -134,6 +140,22 @@ class CrisisCare:
                 if folded == word or folded.startswith((f"{word},", f"{word}.", f"{word} ")):
                     return True
         return False
+
+    def after_no(self, text: str) -> str:
+        """What a "no" goes on to say, if it is an answer to coach, else "".
+
+        "no, i'm ok. i want to be a web developer" → "i want to be a web developer";
+        "i'm ok, it's just work stress. continue" → "" (an explanation, not an answer).
+        """
+        parts = [p.strip() for p in re.split(r"[.,;!?\n]+", text) if p.strip()]
+        words = {
+            _fold(w) for rules in self.rules.values() for w in [*rules.no_words, *rules.continue_]
+        }
+        rest = [p for p in parts if _fold(p) not in words]
+        if not rest or _EXPLAINING.match(_fold(rest[0])):
+            return ""
+        answer = ", ".join(rest)
+        return answer if len(answer.split()) >= 2 else ""
 
     def ask(self, country: str | None, language: Language) -> str:
         lines = self.resource_lines(country, language)

@@ -93,7 +93,7 @@ class CoachState(_Model):
     """Coaching paused for crisis care, until the user says they want to go on."""
     care_held: str | None = None
     """A message held back while the coach asks directly whether the person thinks of
-    hurting themselves: the next message answers that; after a clear no, this one is coached."""
+    hurting themselves: the next message answers that. It is never taken as an answer."""
     activities: dict[str, Work] = {}
     """Writing activities done or skipped, by activity id."""
     offered: str | None = None

@@ -83,17 +83,19 @@ class Care:
     ) -> Reply:
         """The answer to the direct question decides.
 
-        A clear no goes back to coaching, and the message held back is read as the answer
-        it was meant to be; anything else gets care first.
+        A clear no goes back to coaching. The message that raised the doubt is never taken
+        as a coaching answer; what follows the no ("no, i'm ok. i want to be a web
+        developer") is, and otherwise the question is asked again. Anything but a clear no
+        gets care first.
         """
         s = state.model_copy(deep=True)
         s.language = detect_language(text, default=s.language) or s.language
-        held, s.care_held = s.care_held, None
-        if band != "high" and self.crisis.says_no(text):
-            cleared = self.crisis.cleared(s.language)
-            if proceed is not None and held:
-                coached = proceed(s, held)
-                return Reply(f"{cleared}\n\n{coached.text}", coached.state)
-            return Reply(f"{cleared}\n\n{resume(s)}", s)
-        # Yes, maybe, or anything unclear: care first. Err towards care.
-        return self.crisis_reply(s, text)
+        s.care_held = None
+        if band == "high" or not self.crisis.says_no(text):
+            return self.crisis_reply(s, text)  # yes, maybe, unclear: err towards care
+        cleared = self.crisis.cleared(s.language)
+        rest = self.crisis.after_no(text)
+        if proceed is not None and rest:
+            coached = proceed(s, rest)
+            return Reply(f"{cleared}\n\n{coached.text}", coached.state)
+        return Reply(f"{cleared}\n\n{resume(s)}", s)
