@@ -129,3 +129,15 @@ def test_anything_but_a_clear_no_gets_care_first(engine: OfflineEngine, model: C
     for answer in ("yes", "maybe", "i don't know"):
         reply = engine.respond(asked.state, answer)
         assert reply.state.paused and "1553" in reply.text and reply.state.answers == {}
+
+
+def test_after_a_no_the_same_answer_is_not_doubted_again(
+    engine: OfflineEngine, model: CrisisModel
+) -> None:
+    state = engine.opening(CoachState()).state
+    worrying = _middle(model)
+    asked = engine.respond(state, worrying)
+    cleared = engine.respond(asked.state, "no")
+    again = engine.respond(cleared.state, worrying)
+    assert "are you thinking of hurting yourself" not in again.text and not again.state.paused
+    assert again.state.care_held is None

@@ -94,6 +94,9 @@ class CoachState(_Model):
     care_held: str | None = None
     """A message held back while the coach asks directly whether the person thinks of
     hurting themselves: the next message answers that. It is never taken as an answer."""
+    care_cleared: str | None = None
+    """The step at which the person last answered that question with a no: the doubtful
+    band is not raised again on the same question (a clear signal still is)."""
     activities: dict[str, Work] = {}
     """Writing activities done or skipped, by activity id."""
     offered: str | None = None

@@ -59,6 +59,12 @@ class Care:
             return self.crisis_reply(state, text)
         if state.care_held is not None and not state.paused:
             return self._answered(state, text, band, resume, proceed)
+        if (
+            band == "middle"
+            and state.care_cleared is not None
+            and state.care_cleared == state.pending
+        ):
+            band = "none"  # they just told us no; the same answer again is not a new doubt
         if band == "middle" and not state.paused:
             s = state.model_copy(deep=True)
             s.language = detect_language(text, default=s.language) or s.language
@@ -94,6 +100,7 @@ class Care:
         if band == "high" or not self.crisis.says_no(text):
             return self.crisis_reply(s, text)  # yes, maybe, unclear: err towards care
         cleared = self.crisis.cleared(s.language)
+        s.care_cleared = s.pending
         rest = self.crisis.after_no(text)
         if proceed is not None and rest:
             coached = proceed(s, rest)
