@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,10 +34,26 @@ def test_our_people_and_the_public_examples_are_understood(tmp_path: Path) -> No
     results = json.loads(out.read_text())["personas"]
     assert len(results) >= 20
     problems = [
-        f"{p['id']}: re-asks {p['re_asks']}, misses {p['misses']}, stuck {p['stuck']}, "
+        f"{p['id']}: re-asks {_re_asks(p)}, misses {p['misses']}, stuck {p['stuck']}, "
         f"crashed {p['crashed']}, failed {[f['name'] for f in p['fields'] if not f['ok']]}"
         for p in results
-        if p["re_asks"] or p["misses"] or p["stuck"] or p["crashed"] or not p["reached_plan"]
+        if _re_asks(p) or p["misses"] or p["stuck"] or p["crashed"] or not p["reached_plan"]
         or p["fields_ok"] != p["fields_total"]
     ]  # fmt: skip
     assert not problems, "\n".join(problems) + "\n" + run.stdout[-1500:]
+
+
+def _re_asks(person: dict[str, Any]) -> int:
+    """Re-asks, less the one that follows a "no" to the crisis question.
+
+    When the classifier doubts a message, the coach asks whether the person thinks of hurting
+    themselves, and that message is never taken as an answer: after the "no", its question
+    comes again. That costs a turn by design; every other re-ask is a failure.
+    """
+    after_care = sum(
+        1
+        for turn in person["transcript"]
+        if isinstance(turn, dict) and turn.get("answering") == "care"
+        and "re-ask" in (turn.get("events") or [])
+    )  # fmt: skip
+    return int(person["re_asks"]) - after_care
