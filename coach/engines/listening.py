@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from coach.domain import machine
 from coach.domain.flow import Step
 from coach.domain.plan import format_amount, format_date
-from coach.domain.reading import Reading
 from coach.domain.state import Answer, CoachState
 from coach.domain.text import escape_markdown
 
 if TYPE_CHECKING:
+    from coach.domain.reading import Reading
     from coach.engines.offline import OfflineEngine
 
 _REASK = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from coach.domain import machine
 from coach.domain.activities import Activity, ActivityCatalog, Moment
@@ -17,13 +18,15 @@ from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
 from coach.domain.meaning import Meaning
 from coach.domain.plan import format_date, render_plan_card
-from coach.domain.reading import Reader
 from coach.domain.safety import asks_out_of_scope
 from coach.domain.state import Answer, CoachState
 from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 from coach.engines.care import Care
-from coach.engines.listening import Listener
+
+if TYPE_CHECKING:
+    from coach.domain.reading import Reader
+    from coach.engines.listening import Listener
 
 _PHASES_WITHOUT_SCOPE_CHECK = ("goal",)
 
@@ -48,13 +51,32 @@ class OfflineEngine:
         self.care = care
         self.activities = activities if activities is not None else ActivityCatalog()
         self.meaning = meaning
-        self.reader = Reader(flow, today, meaning)
-        self.listener = Listener(self)
+        self._reader: Reader | None = None
+        self._listener: Listener | None = None
+
+    # The reader's rules (a few hundred regular expressions) compile on first use, after the
+    # first frame: they cost ~25 ms at import, and the opening needs none of them.
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            from coach.domain.reading import Reader
+
+            self._reader = Reader(self.flow, self.today, self.meaning)
+        return self._reader
+
+    @property
+    def listener(self) -> Listener:
+        if self._listener is None:
+            from coach.engines.listening import Listener
+
+            self._listener = Listener(self)
+        return self._listener
 
     # --- the Engine interface -----------------------------------------------------------
 
     def prepare(self) -> bool:
-        """Load the encoder and train the crisis classifier. Blocking: run it in a thread."""
+        """Load the encoder, the crisis examples and the reader. Blocking: run it in a thread."""
+        self.reader  # noqa: B018  (compiles the rules here, not on the first message)
         ready = self.meaning.wait() if self.meaning is not None else False
         if self.care is not None:
             self.care.prepare()
