@@ -89,11 +89,8 @@ class OfflineEngine:
 
     async def warm_up(self) -> list[str]:
         """Load the sentence encoder in a thread; if it cannot load, say so once."""
-        if self.meaning is None:
-            await asyncio.to_thread(self.prepare)
-            return []
         ready = await asyncio.to_thread(self.prepare)
-        if ready or self.meaning.error == "disabled":
+        if ready or self.meaning is None or self.meaning.error == "disabled":
             return []
         return [self.flow.text("encoder_missing", "en", fact=self.meaning.error or "")]
 
