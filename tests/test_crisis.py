@@ -176,7 +176,7 @@ async def test_with_a_model_the_keyword_layer_answers_before_any_request(
 async def test_with_a_model_moderation_catches_what_keywords_miss(
     server: FakeOpenAI, flow: Flow, lessons: LessonLibrary
 ) -> None:
-    quiet = "I have made my decision about tonight"  # below both local layers
+    quiet = "I know what I have to do now"  # below both local layers
     server.moderation = lambda text: text == quiet
     engine = llm(server, flow, lessons, moderation=True)
     assert not engine.care.crisis.detects(quiet)  # type: ignore[union-attr]

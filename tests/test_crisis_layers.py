@@ -13,16 +13,20 @@ import pytest
 import yaml
 
 from coach.domain.crisis import load_crisis
-from coach.domain.crisis_model import FINGERPRINT, VECTORS, CrisisModel, labelled
+from coach.domain.crisis_model import FINGERPRINT, VECTORS, CrisisModel, labelled, script
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.lexical import Evidence, Index
 from coach.domain.meaning import shared
 from coach.domain.state import CoachState
 from coach.engines.care import Care
 from coach.engines.offline import OfflineEngine
 
 PROMPTS = files("coach.prompts")
-HOLDOUT = yaml.safe_load((Path(__file__).parent / "crisis_holdout.yaml").read_text("utf-8"))
+HELD_OUT = {
+    name: yaml.safe_load((Path(__file__).parent / name).read_text("utf-8"))
+    for name in ("crisis_holdout.yaml", "crisis_holdout_2.yaml")
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,33 +72,99 @@ def test_other_people_and_titles_are_not_the_patterns_business(text: str) -> Non
     assert not load_crisis(PROMPTS / "safety").detects(text)
 
 
-def test_both_layers_catch_more_of_the_held_out_set_than_the_patterns(model: CrisisModel) -> None:
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_both_layers_catch_most_of_the_held_out_sets(model: CrisisModel, name: str) -> None:
+    """A floor under the figures in the README's Safety table, on data never tuned on.
+
+    The classifier must catch far more than the patterns, and its second opinion on a
+    pattern's hit must never add pauses on look-alikes.
+    """
     crisis = load_crisis(PROMPTS / "safety")
     both, patterns = Care(crisis, None, model), Care(crisis, None, None)
-    rows = list(labelled(HOLDOUT))
-    for lang in ("en", "ru"):
+    rows = list(labelled(HELD_OUT[name]))
+    for lang in ("en", "ru", "fil"):
         pos = [t for t, label, lg, _ in rows if label and lg == lang]
         neg = [t for t, label, lg, _ in rows if not label and lg == lang]
         caught = sum(both.band(t) != "none" for t in pos)
+        assert caught >= 0.75 * len(pos), (name, lang, caught, len(pos))
         assert caught > 1.5 * sum(patterns.band(t) != "none" for t in pos)
+        assert sum(both.band(t) != "none" for t in neg) <= 0.15 * len(neg), (name, lang)
         assert sum(both.band(t) == "high" for t in neg) <= sum(
             patterns.band(t) == "high" for t in neg
         )
 
 
-def _middle(model: CrisisModel) -> str:
-    """A message from the training data that the classifier places in the middle band."""
+def test_the_thresholds_follow_the_language_of_the_message() -> None:
+    assert script("хочу стать программистом") == "ru"
+    assert script("gusto ko na lang magpahinga sa bahay") == "fil"
+    assert script("i want to be a nurse, na i think suits me") == "en"
+
+
+def test_spelling_finds_a_misspelt_phrase_that_meaning_alone_might_not() -> None:
+    index = Index(["i want to commit suicide", "i want to become a nurse"])
+    near = index.similarities("i wanna comit sucide")
+    assert near[0] > near[1] > 0
+
+
+def test_the_words_tell_whose_it_is() -> None:
+    evidence = Evidence(
+        ["i want to kill myself", "i am going to end my life", "my friend wants to kill himself",
+         "my coworker talked about ending his life"],
+        [True, True, False, False],
+    )  # fmt: skip
+    assert evidence.score("i want to end it") > 0 > evidence.score("my friend wants to end it")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["our team lead told me he's suicidal, how do i support him at work",
+     "коллега сказала, что думает о суициде. как мне её поддержать?",
+     "yung kaibigan ko nagsabing gusto na niyang magpakamatay, paano ko siya tutulungan"],
+)  # fmt: skip
+def test_a_pattern_hit_about_someone_else_does_not_pause_coaching(
+    model: CrisisModel, text: str
+) -> None:
     crisis = load_crisis(PROMPTS / "safety")
-    data = yaml.safe_load((PROMPTS / "safety" / "phrases.yaml").read_text("utf-8"))
-    for text, label, _, _ in labelled(data):
-        if (
-            label
-            and len(text.split()) >= 4
-            and model.band(text) == "middle"
-            and not crisis.detects(text)
-        ):
+    assert crisis.detects(text)  # the patterns alone would pause here
+    assert Care(crisis, None, model).band(text) != "high"
+
+
+def test_a_direct_statement_still_pauses(model: CrisisModel) -> None:
+    care = Care(load_crisis(PROMPTS / "safety"), None, model)
+    for text in ("i'm going to kill myself tonight", "хочу покончить с собой после смены",
+                 "gusto ko na talagang magpakamatay"):  # fmt: skip
+        assert care.band(text) == "high", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["naghahanap ako ng part time na pwede sa gabi habang tulog ang mga anak ko",
+     "ang sahod ko mga 12k lang kada kinsenas kaya hirap mag-ipon",
+     "после ночной смены сплю до обеда, потом дети", "хочу уйти с этой работы до конца года",
+     "i'm so tired after graveyard that i sleep all day",
+     "last day ko na sa account sa friday, lilipat na ako sa ibang site"],
+)  # fmt: skip
+def test_everyday_answers_in_tagalog_and_russian_raise_nothing(
+    model: CrisisModel, text: str
+) -> None:
+    assert Care(load_crisis(PROMPTS / "safety"), None, model).band(text) == "none"
+
+
+# Doubtful, not clear: written for this test, in none of the data.
+DOUBTFUL = [
+    "honestly some nights i wonder what the point of me even is",
+    "lately i feel like nothing i do matters and i'm so tired of all of it",
+    "i keep thinking it would be easier to just not deal with any of it anymore",
+]
+
+
+def _middle(model: CrisisModel) -> str:
+    """A message the classifier places in the middle band (and the patterns miss)."""
+    crisis = load_crisis(PROMPTS / "safety")
+    for text in DOUBTFUL:
+        if model.band(text) == "middle" and not crisis.detects(text):
             return text
-    raise AssertionError("no middle-band phrase")
+    raise AssertionError("no doubtful message lands in the middle band: add one to DOUBTFUL")
 
 
 def test_the_middle_band_asks_directly_and_a_no_goes_back_to_coaching(

@@ -1,16 +1,17 @@
 """The second crisis layer: a classifier on the sentence encoder, trained from labelled data.
 
 The patterns in ``crisis.yaml`` catch clear, direct phrasings. This layer scores the rest
-(slang, typos, means and plans, goodbye behaviour, passive wishes, Filipino English) by
-nearest neighbours on the multilingual encoder's vectors: how much closer a message is to
-the labelled crisis phrases than to the look-alikes and everyday coaching language. The
-examples' vectors ship beside the data with its fingerprint (``classifier_vectors.npy``), so
-start-up encodes nothing; an author who edits ``phrases.yaml`` changes the fingerprint and
-the vectors are computed anew at start-up until rebuilt with ``python -m
-coach.domain.crisis_model`` (a test rebuilds them and compares). Thresholds
-(``classifier.yaml``) were chosen on ``validation.yaml``; the held-out set in
-``tests/crisis_holdout.yaml`` is only ever measured. A logistic regression was tried first
-and caught far less at the same false-alarm rate (README, Decisions).
+(slang, typos, means and plans, goodbye behaviour, passive wishes, Filipino English): how much
+nearer a message is to the labelled crisis phrases than to the look-alikes and everyday
+coaching language, by meaning (the encoder's vectors), by spelling (character n-grams, which
+see "sucide" and Tagalog) and by the words' Naive Bayes evidence (whose it is, and when). It
+also gives a second opinion on a pattern's hit, so a story about someone else is asked about
+rather than paused on. The examples' vectors ship beside the data with its fingerprint
+(``classifier_vectors.npy``), so start-up encodes nothing; an author who edits the data
+changes the fingerprint, and the vectors are computed anew at start-up until rebuilt with
+``python -m coach.domain.crisis_model`` (a test rebuilds them and compares). Thresholds
+(``classifier.yaml``, per language) come from ``bench/crisis_thresholds.py``; the held-out
+sets in ``tests/crisis_holdout*.yaml`` are only ever measured.
 """
 
 from __future__ import annotations
@@ -24,11 +25,32 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coach.domain.lexical import Evidence, Index
 from coach.domain.meaning import Meaning
 from coach.domain.text import normalize
 from coach.domain.yamlio import load as load_yaml
 
 Band = Literal["high", "middle", "none"]
+Script = Literal["en", "ru", "fil"]
+"""The language a message's thresholds are chosen for: margins differ by language."""
+
+# Tagalog and Bisaya function words: two of them make a message Filipino English.
+_FILIPINO = frozenset(
+    "ako ko ka mo na ng nang lang sa ang yung mga hindi di ba naman kasi ksi nmn q kayo sila"
+    " siya ito talaga gusto ayoko ayaw wala po nako dili kaayo unta pag kung ung ni".split()
+)
+_CYRILLIC = re.compile("[а-яё]")
+
+
+def script(text: str) -> Script:
+    """Russian by its letters, Filipino English by its function words, else English."""
+    lowered = text.lower()
+    if _CYRILLIC.search(lowered):
+        return "ru"
+    words = re.findall(r"\w+", lowered)
+    return "fil" if sum(w in _FILIPINO for w in words) >= 2 else "en"
+
+
 VECTORS = "classifier_vectors.npy"
 FINGERPRINT = "classifier_vectors.sha256"
 
@@ -37,14 +59,20 @@ class Settings(BaseModel):
     """``prompts/safety/classifier.yaml``: thresholds and training knobs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    high: float = Field(ge=-1, le=1)
+    high: dict[Script, float]
     """At or above: coaching pauses with care and resources."""
-    middle: float = Field(ge=-1, le=1)
+    middle: dict[Script, float]
     """At or above (and below ``high``): the coach asks directly, with the resources line."""
+    veto: float = Field(default=-1.0, ge=-1, le=1)
+    """A pattern's hit scored below this is a look-alike (someone else, a title): let go."""
     min_words: int = 3
     """Shorter messages ("yes", "2", "friday") go by the patterns alone."""
-    neighbours: int = 5
-    """How many nearest examples of each side are averaged."""
+    temperature: float = Field(default=0.06, gt=0)
+    """How sharply the nearest examples outweigh the rest in the soft nearest-neighbour margin."""
+    spelling: float = Field(default=0.0, ge=0, le=1)
+    """The weight of the spelling-level margin (``lexical.py``) against the encoder's."""
+    evidence: float = Field(default=0.0, ge=0)
+    """The weight of the words' Naive Bayes evidence (``lexical.Evidence``), added on top."""
 
 
 def labelled(data: Any) -> Iterator[tuple[str, int, str, str]]:
@@ -60,12 +88,15 @@ def labelled(data: Any) -> Iterator[tuple[str, int, str, str]]:
 def ordinary_texts(prompts: Traversable) -> list[str]:
     """Everyday coaching language, as more negatives.
 
-    ``safety/ordinary.yaml`` (plain plans and obstacles), the shipped lessons' sentences,
+    ``safety/ordinary.yaml`` (plain plans and obstacles), ``safety/everyday.yaml`` (what our
+    tune personas say), the shipped lessons' sentences,
     the flow's questions, replies and intent examples. Without them, the look-alike
     negatives teach the model that anything unlike them ("а вам зачем это знать") is a crisis.
     """
-    everyday = load_yaml((prompts / "safety" / "ordinary.yaml").read_text(encoding="utf-8"))
-    texts: list[str] = [str(t) for phrases in (everyday or {}).values() for t in phrases]
+    texts: list[str] = []
+    for name in ("ordinary.yaml", "everyday.yaml"):
+        everyday = load_yaml((prompts / "safety" / name).read_text(encoding="utf-8"))
+        texts += [str(t) for phrases in (everyday or {}).values() for t in phrases]
     for entry in sorted((prompts / "lessons").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             body = entry.read_text(encoding="utf-8")
@@ -157,8 +188,13 @@ class CrisisModel:
         import numpy as np
 
         labels = np.array(self._labels)
+        self._spelling = Index(self._texts)
+        self._evidence = Evidence(self._texts, [label == 1 for label in self._labels])
+        self._is_positive = labels == 1
         self._negative = vectors[labels == 0]
         self._positive = vectors[labels == 1]
+        # The encoder's similarities come positives first (see score), the spelling's in order.
+        self._vector_positive = np.arange(len(labels)) < int(self._is_positive.sum())
 
     def score(self, text: str) -> float:
         """How much nearer the message is to crisis phrases than to everything else."""
@@ -166,19 +202,54 @@ class CrisisModel:
             return -1.0
         import numpy as np
 
-        vector = self.meaning.vectors([normalize(text)])[0]
-        k = self.settings.neighbours
-        near_crisis = np.sort(self._positive @ vector)[-k:].mean()
-        near_other = np.sort(self._negative @ vector)[-k:].mean()
-        return float(near_crisis - near_other)
+        text = normalize(text)
+        vector = self.meaning.vectors([text])[0]
+        meaning = self._margin(np.concatenate([self._positive @ vector, self._negative @ vector]))
+        weight = self.settings.spelling
+        spelling = self._margin(np.array(self._spelling.similarities(text)), spelling=True)
+        evidence = self.settings.evidence * self._evidence.score(text)
+        return (1 - weight) * meaning + weight * spelling + evidence
+
+    def _margin(self, similarities: Any, spelling: bool = False) -> float:
+        """A soft nearest-neighbour margin: log-sum-exp of the crisis side minus the other's.
+
+        Every example counts, the nearest ones most (``temperature``), so one close
+        look-alike weighs against many loose crisis matches, and the reverse.
+        """
+        import numpy as np
+
+        positive = self._is_positive if spelling else self._vector_positive
+        tau = self.settings.temperature
+
+        def soft_max(values: Any) -> float:
+            top = float(values.max())
+            return top + tau * float(np.log(np.exp((values - top) / tau).sum()))
+
+        return soft_max(similarities[positive]) - soft_max(similarities[~positive])
 
     def band(self, text: str) -> Band:
         if not self.prepare() or len(text.split()) < self.settings.min_words:
             return "none"
         score = self.score(text)
-        if score >= self.settings.high:
+        language = script(text)
+        if score >= self.settings.high[language]:
             return "high"
-        return "middle" if score >= self.settings.middle else "none"
+        return "middle" if score >= self.settings.middle[language] else "none"
+
+    def review(self, text: str) -> Band:
+        """The band for a message the patterns caught: the classifier's second opinion.
+
+        "our site lost an agent to suicide" matches a pattern, but its nearest examples are
+        other people's stories and safety talk. A hit scored among the look-alikes is asked
+        about (middle), one far below every crisis phrase (``veto``) is let go. Without the
+        encoder, or for a message of a word or two, the patterns decide alone.
+        """
+        if not self.prepare() or len(text.split()) < self.settings.min_words:
+            return "high"
+        score = self.score(text)
+        if score < self.settings.veto:
+            return "none"
+        return "middle" if score < self.settings.middle[script(text)] else "high"
 
 
 def main() -> None:

@@ -31,9 +31,13 @@ class Care:
             self.model.prepare()
 
     def band(self, text: str) -> Band:
-        """High for the patterns or a high score, "middle" for a doubtful one, else "none"."""
+        """High for the patterns or a high score, "middle" for a doubtful one, else "none".
+
+        A pattern's hit gets the classifier's second opinion: among look-alikes (someone
+        else's story, safety talk) it is asked about rather than paused on.
+        """
         if self.crisis.detects(text):
-            return "high"
+            return self.model.review(text) if self.model is not None else "high"
         return self.model.band(text) if self.model is not None else "none"
 
     def crisis_reply(self, state: CoachState, text: str) -> Reply:
