@@ -145,14 +145,28 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     return EXIT_OK
 
 
-def _open_store(settings: Settings) -> Store:
-    """The store, telling the user on stderr if a damaged database was moved aside."""
+def _open_store(settings: Settings, writing: bool = False) -> Store:
+    """The store, telling the user on stderr if a damaged database was moved aside.
+
+    ``writing``: the command saves something, so a store that can only be read (a full
+    disk, a read-only folder) is refused here, in one line, before anything is asked.
+    """
     from coach.store.opening import open_store
 
     store = open_store(settings.data_dir)
     if store.notice:
         print(f"coach: {clean_for_display(store.notice)}", file=sys.stderr)
+    if writing:
+        _need_writes(store)
     return store
+
+
+def _need_writes(store: Store) -> None:
+    if store.read_only is not None:
+        raise StoreError(
+            f"cannot save conversations to {store.path}: {store.read_only};"
+            " `coach list` and `coach export` still work"
+        )
 
 
 def _cmd_import(settings: Settings, path: Path) -> int:
@@ -165,7 +179,7 @@ def _cmd_import(settings: Settings, path: Path) -> int:
         return _fail(f"cannot read {path}: {reason}")
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")
-    store = _open_store(settings)
+    store = _open_store(settings, writing=True)
     conversation_id = store.import_conversation(
         imported.info, imported.messages, imported.state, imported.versions, imported.reads
     )
@@ -188,7 +202,7 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
 
     if everything == (ident is not None):
         return _fail("give a conversation id, or --all (not both)")
-    store = _open_store(settings)
+    store = _open_store(settings, writing=True)
     if everything:
         count = len(store.list_conversations())
         question = f"Erase all {count} conversations, with their plans, for good?"
@@ -217,6 +231,7 @@ def _run_app(settings: Settings, resume: str | None, plain: bool = False) -> int
     from coach.bootstrap import build_context
 
     ctx = build_context(settings)
+    _need_writes(ctx.store)
     resume_id: str | None = None
     if resume == "latest":
         resume_id = ctx.store.latest()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -20,11 +19,13 @@ from pydantic import ValidationError
 
 from coach.domain.state import CoachState
 from coach.engines.base import Role
+from coach.store.conditions import condition, describe
+from coach.store.connect import open_database
 from coach.store.course import ActivityVersion, CourseRecords, LessonRead
-from coach.store.migrations import apply, migrations_to_apply
 from coach.store.records import (
     ConversationInfo,
     DamagedDatabase,
+    ForeignDatabase,
     StoredMessage,
     StoreError,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "DB_NAME",
     "ConversationInfo",
     "DamagedDatabase",
+    "ForeignDatabase",
     "Store",
     "StoreError",
     "StoredMessage",
@@ -54,10 +56,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def describe(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
 class Store(CourseRecords):
     """Conversations, messages and state in one SQLite file. Thread-safe, one connection.
 
@@ -71,54 +69,23 @@ class Store(CourseRecords):
         self._writes = 0
         self._checkpointer: threading.Thread | None = None
         self.notice: str | None = None
+        """Something the user should hear about opening the store (a damaged file moved)."""
         self.moved_aside: Path | None = None
         """Where a damaged database was moved on opening, for the UI to say in its language."""
-        """Something the user should hear about opening the store (a damaged file moved)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fresh = not path.exists()
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.create_function("fold", 1, _fold, deterministic=True)
-        except (OSError, sqlite3.Error) as exc:
+            opened = open_database(path, _fold)
+        except OSError as exc:
             raise StoreError(f"cannot open the database {path}: {describe(exc)}") from None
-        try:
-            self._db.execute("PRAGMA busy_timeout = 5000")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            # Deleted text is overwritten with zeros, not left in free pages of the file.
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            # SQLite's own checkpoint runs inside whichever write crosses 1,000 pages, making
-            # that one save ~5 ms; coach checkpoints from a background thread instead.
-            self._db.execute("PRAGMA wal_autocheckpoint = 0")
-            self._migrate()
-            check = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise DamagedDatabase(
-                f"{path} is not a usable coach database: {describe(exc)}"
-            ) from None
-        if check != "ok":
-            self._db.close()
-            raise DamagedDatabase(f"{path} is damaged: {check}")
-        if fresh:
-            self._make_private()
-
-    def _make_private(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            candidate = Path(f"{self.path}{suffix}")
-            if candidate.exists():
-                candidate.chmod(stat.S_IRUSR | stat.S_IWUSR)
-
-    def _migrate(self) -> None:
-        pending = migrations_to_apply(self._db, self.path)
-        for migration in pending:
-            with self._transaction() as db:
-                apply(db, migration)
+        self._db = opened.db
+        self.read_only = opened.read_only
+        """Why nothing can be saved now (a full disk, a read-only folder), or None."""
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self.read_only is not None:
+                raise StoreError(f"could not save to {self.path}: {self.read_only}")
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
@@ -131,7 +98,8 @@ class Store(CourseRecords):
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"could not save to {self.path}: {describe(exc)}") from None
+                    reason = condition(exc, self.path)
+                    raise StoreError(f"could not save to {self.path}: {reason}") from None
                 raise
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:

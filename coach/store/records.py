@@ -15,6 +15,14 @@ class StoreError(Exception):
 class DamagedDatabase(StoreError):
     """The file is not a coach database, or SQLite finds it corrupt: it can be moved aside."""
 
+    reason = "damaged"
+
+
+class ForeignDatabase(DamagedDatabase):
+    """A sound SQLite file that another program wrote: never changed, only moved aside."""
+
+    reason = "not a coach database"
+
 
 @dataclass(frozen=True)
 class ConversationInfo:
