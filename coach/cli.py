@@ -204,12 +204,29 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
         return _fail("give a conversation id, or --all (not both)")
     store = _open_store(settings, writing=True)
     if everything:
+        from coach.store.opening import remove_set_aside, set_aside
+
         count = len(store.list_conversations())
+        copies = set_aside(settings.data_dir)
         question = f"Erase all {count} conversations, with their plans, for good?"
+        if copies:  # they hold the user's words too: nothing may stay behind
+            names = ", ".join(p.name for p in copies)
+            question = (
+                f"Erase all {count} conversations, with their plans, and {len(copies)}"
+                f" set-aside cop{'y' if len(copies) == 1 else 'ies'} of an old database"
+                f" ({names}), for good?"
+            )
         if not yes and not _confirm(question):
             return _fail("nothing deleted (use --yes to delete without asking)")
         store.delete_all()
+        remove_set_aside(copies)
+        left = set_aside(settings.data_dir)
         print(f"Deleted {count} conversations.", file=sys.stderr)
+        if copies:
+            print(f"Removed {len(copies) - len(left)} set-aside copies.", file=sys.stderr)
+        if left:
+            names = ", ".join(str(p) for p in left)
+            return _fail(f"could not remove {names}; remove them yourself")
         return EXIT_OK
     assert ident is not None
     conversation_id = store.resolve(ident)

@@ -16,6 +16,7 @@ from coach.store.db import (
     describe,
     utc_now,
 )
+from coach.store.private import erase
 
 
 def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
@@ -49,10 +50,17 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
 def set_aside(data_dir: Path) -> list[Path]:
     """The damaged or foreign databases moved aside in ``data_dir``, oldest first."""
     try:
-        found = [p for p in data_dir.glob(f"{DB_NAME}.damaged-*") if p.is_file()]
+        found = [p for p in data_dir.glob(f"{DB_NAME}.damaged-*") if not p.is_dir()]
     except OSError:
         return []
     return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
+
+
+def remove_set_aside(copies: list[Path]) -> None:
+    """Erase set-aside databases with their -wal and -shm files."""
+    for copy in copies:
+        for suffix in ("", "-wal", "-shm"):
+            erase(Path(f"{copy}{suffix}"))
 
 
 def _move_aside(path: Path, when: datetime) -> Path:
