@@ -130,7 +130,12 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     if fmt == "json":
         text = to_json(bundle)
     else:
+        from dataclasses import replace
+
+        from coach.domain.repair import repaired
+
         flow, lessons = load_content(settings)
+        bundle = replace(bundle, state=repaired(bundle.state, flow))  # as a resume reads it
         text = to_markdown(bundle, flow, lessons, load_activities_for(settings))
     if output is None:
         sys.stdout.write(text)
@@ -179,12 +184,35 @@ def _cmd_import(settings: Settings, path: Path) -> int:
         return _fail(f"cannot read {path}: {reason}")
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")
+    from coach.bootstrap import load_content
+    from coach.domain.repair import repaired, unknown_references
+    from coach.store.importing import addressable
+
+    flow, _ = load_content(settings)
+    unknown = unknown_references(imported.state, flow)
     store = _open_store(settings, writing=True)
     conversation_id = store.import_conversation(
-        imported.info, imported.messages, imported.state, imported.versions, imported.reads
+        imported.info,
+        imported.messages,
+        repaired(imported.state, flow),
+        imported.versions,
+        imported.reads,
     )
-    note = "" if conversation_id == imported.info.id else f" (its id {imported.info.id} was taken)"
-    print(f"Imported {conversation_id}{note}.", file=sys.stderr)
+    old = imported.info.id
+    note = ""
+    if conversation_id != old:
+        note = (
+            f" (its id {old} was taken)" if addressable(old) else f" (its id {old} cannot be typed)"
+        )
+    print(clean_for_display(f"Imported {conversation_id}{note}."), file=sys.stderr)
+    if unknown:
+        print(
+            clean_for_display(
+                f"coach: its state named {', '.join(unknown)}, unknown to this coach's flow;"
+                " it goes on from its first open question"
+            ),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from coach.domain.activities import Activity, ActivityCatalog
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.repair import repaired
 from coach.domain.state import CoachState, Work
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
@@ -115,7 +116,10 @@ class Session:
         shown = [
             Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)
         ]
-        session = cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
+        # A step or path the flow no longer has (an edited flow, a crafted import) would
+        # make every turn fail; the conversation goes on from its first open question.
+        state = repaired(ctx.store.state(conversation_id), ctx.flow)
+        session = cls(ctx, state, shown, conversation_id, info.draft)
         opening = ctx.engine.check_in(session.state)
         if opening is not None:
             session.record_reply(opening)

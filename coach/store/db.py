@@ -10,7 +10,7 @@ import contextlib
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +21,8 @@ from coach.domain.state import CoachState
 from coach.engines.base import Role
 from coach.store.conditions import condition, describe
 from coach.store.connect import open_database
-from coach.store.course import ActivityVersion, CourseRecords, LessonRead
+from coach.store.course import CourseRecords
+from coach.store.importing import Imports
 from coach.store.records import (
     ConversationInfo,
     DamagedDatabase,
@@ -56,10 +57,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(CourseRecords):
+class Store(CourseRecords, Imports):
     """Conversations, messages and state in one SQLite file. Thread-safe, one connection.
 
-    The course records (activities, lessons read) come from CourseRecords.
+    The course records (activities, lessons read) come from CourseRecords, importing an
+    exported conversation from Imports.
     """
 
     def __init__(self, path: Path, now: Callable[[], datetime] = utc_now) -> None:
@@ -151,51 +153,6 @@ class Store(CourseRecords):
                 "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
                 (conversation_id, state.model_dump_json(), now),
             )
-        return conversation_id
-
-    def import_conversation(
-        self,
-        info: ConversationInfo,
-        messages: list[StoredMessage],
-        state: CoachState,
-        versions: Sequence[ActivityVersion] = (),
-        reads: Sequence[LessonRead] = (),
-    ) -> str:
-        """Store an exported conversation as it was, under its own id if that is free.
-
-        Returns the id it was stored under. All or nothing: one transaction.
-        """
-        taken = bool(self._read("SELECT 1 FROM conversations WHERE id = ?", (info.id,)))
-        conversation_id = uuid.uuid4().hex[:12] if taken else info.id
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
-                " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    conversation_id,
-                    info.title,
-                    info.created_at.isoformat(),
-                    info.updated_at.isoformat(),
-                    info.engine,
-                    info.phase,
-                    info.language,
-                    info.draft,
-                    state.plan.due.isoformat() if state.plan else None,
-                ),
-            )
-            db.execute(
-                "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
-                (conversation_id, state.model_dump_json(), info.updated_at.isoformat()),
-            )
-            db.executemany(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (conversation_id, m.role, m.content, m.status, m.created_at.isoformat())
-                    for m in messages
-                ],
-            )
-            self._import_course(db, conversation_id, versions, reads)
         return conversation_id
 
     def add_message(
@@ -355,6 +312,9 @@ class Store(CourseRecords):
 
     def resolve(self, prefix: str) -> str:
         """Find a conversation by its id or a unique start of it, as users type ids."""
+        exact = self._read("SELECT id FROM conversations WHERE id = ?", (prefix,))
+        if exact:  # a whole id is never ambiguous, even if it starts another one
+            return str(exact[0]["id"])
         rows = self._read(
             "SELECT id FROM conversations WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
             (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
