@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
 from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, table
@@ -21,6 +21,9 @@ from coach.domain.flow import FlowError
 from coach.domain.text import clean_for_display
 from coach.settings import Settings, SettingsError, resolve_settings
 from coach.store.db import Store, StoreError
+
+if TYPE_CHECKING:
+    from coach.session import Context
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -276,6 +279,13 @@ def _run_app(settings: Settings, resume: str | None, plain: bool = False) -> int
     from coach.bootstrap import build_context
 
     ctx = build_context(settings)
+    try:
+        return _run_with(ctx, settings, resume, plain)
+    finally:
+        ctx.store.close()  # and with it the lease on the conversation that was open
+
+
+def _run_with(ctx: Context, settings: Settings, resume: str | None, plain: bool) -> int:
     _need_writes(ctx.store)
     resume_id: str | None = None
     if resume == "latest":

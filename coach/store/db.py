@@ -23,6 +23,7 @@ from coach.store.conditions import condition, describe
 from coach.store.connect import open_database
 from coach.store.course import CourseRecords
 from coach.store.importing import Imports
+from coach.store.lease import Leases
 from coach.store.records import (
     ConversationInfo,
     DamagedDatabase,
@@ -80,6 +81,8 @@ class Store(CourseRecords, Imports):
         except OSError as exc:
             raise StoreError(f"cannot open the database {path}: {describe(exc)}") from None
         self._db = opened.db
+        self.leases = Leases(Path(f"{path}.open"))
+        """The conversation this process has open: a second window on it only reads."""
         self.read_only = opened.read_only
         """Why nothing can be saved now (a full disk, a read-only folder), or None."""
 
@@ -126,6 +129,7 @@ class Store(CourseRecords, Imports):
         return self._checkpointer is not None and self._checkpointer.is_alive()
 
     def close(self) -> None:
+        self.leases.close()
         if self._checkpointer is not None:  # let it finish, so the last checkpoint runs alone
             self._checkpointer.join(timeout=5)
         with self._lock:
