@@ -159,14 +159,14 @@ def _other_programs_file(path: Path, sql: str, version: int = 0) -> str:
         (
             "CREATE TABLE notes (id INTEGER, body TEXT); INSERT INTO notes VALUES (1, 'x');",
             0,
-            "other tables (notes)",
+            "other tables: notes",
         ),
         (
             "CREATE TABLE conversations (id INTEGER PRIMARY KEY, peer TEXT);",
             0,
-            "other tables (conversations)",
+            "other tables: conversations",
         ),
-        ("CREATE TABLE conversations (id TEXT);", 2, "schema 2 without messages"),
+        ("CREATE TABLE conversations (id TEXT);", 2, "schema 2 without the table messages"),
     ],
 )
 def test_another_programs_sqlite_file_is_moved_aside_unchanged(

@@ -6,6 +6,8 @@ import fcntl
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,12 +45,19 @@ def _held(data: Path) -> bool:
     return False
 
 
+def _env(data: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "COACH_DATA_DIR": str(data),
+        "COACH_ENCODER": "off",
+    }
+
+
 def _plain(data: Path, cid: str, text: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COACH_DATA_DIR": str(data)}
-    env["COACH_ENCODER"] = "off"
     return subprocess.run(
         [sys.executable, "-m", "coach", "--plain", "--resume", cid],
-        env=env,
+        env=_env(data),
         cwd=ROOT,
         input=text,
         capture_output=True,
@@ -58,27 +67,35 @@ def _plain(data: Path, cid: str, text: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_second_plain_coach_is_refused_until_the_first_is_killed(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    cid = _conversation(data)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COACH_DATA_DIR": str(data)}
-    first = subprocess.Popen(
+@contextmanager
+def _open_elsewhere(data: Path, cid: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Another window: a plain coach on the conversation, waiting for its user to type."""
+    window = subprocess.Popen(
         [sys.executable, "-m", "coach", "--plain", "--resume", cid],
-        env={**env, "COACH_ENCODER": "off"},
+        env=_env(data),
         cwd=ROOT,
-        stdin=subprocess.PIPE,  # kept open: the first window waits for its user
+        stdin=subprocess.PIPE,  # kept open: the window waits for input
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
-        wait_until(first, lambda: _held(data), "the first coach never opened the conversation")
+        wait_until(window, lambda: _held(data), "the other window never opened the conversation")
+        yield window
+    finally:
+        if window.poll() is None:
+            kill_9(window)
+
+
+def test_a_second_plain_coach_is_refused_until_the_first_is_killed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    cid = _conversation(data)
+    with _open_elsewhere(data, cid) as first:
         second = _plain(data, cid, "I want to be a pilot\n")
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
             "coach: This conversation is open in another coach window, so it is read-only"
             " here. Close it there, then open it here again to go on."
         ]
-    finally:
         kill_9(first)
     assert not _held(data)  # the kernel let go of the dead window's lease
     third = _plain(data, cid, "I want to be a pilot\n")
@@ -89,40 +106,39 @@ def test_a_second_plain_coach_is_refused_until_the_first_is_killed(tmp_path: Pat
 
 
 def test_the_second_window_reads_and_never_writes(settings: Settings) -> None:
-    one = build_context(settings, now=fixed_now)
-    two = build_context(settings, now=fixed_now)  # another window: a store of its own
-    cid = _conversation(settings.data_dir)
-    first = Session.resume(one, cid)
-    second = Session.resume(two, cid, watch=True)
-    assert not first.read_only and second.read_only
-    with pytest.raises(StoreError, match="open in another coach window"):
-        second.record_user("I want to be a pilot")
-    with pytest.raises(StoreError, match="open in another coach window"):
-        Session.resume(two, cid)  # without watch: refused
-    second.save_draft("half a thought")  # quietly kept to itself, never over the other's
-    first.record_user("I want to be a nurse")
-    assert [m.content for m in one.store.messages(cid)][-1] == "I want to be a nurse"
-    assert one.store.conversation(cid).draft == ""
-    Session.new(one, "en")  # the first window moves on to a new conversation
-    assert not Session.resume(two, cid, watch=True).read_only
-    one.store.close()
-    two.store.close()
+    data = settings.data_dir
+    cid = _conversation(data)
+    ctx = build_context(settings, now=fixed_now)
+    with _open_elsewhere(data, cid) as first:
+        second = Session.resume(ctx, cid, watch=True)
+        assert second.read_only
+        with pytest.raises(StoreError, match="open in another coach window"):
+            second.record_user("I want to be a pilot")
+        with pytest.raises(StoreError, match="open in another coach window"):
+            Session.resume(ctx, cid)  # without watch: refused
+        second.save_draft("half a thought")  # kept to itself, never over the other's
+        with pytest.raises(StoreError, match="open in another coach window"):
+            second.submit_activity(next(iter(ctx.activities)), "my letter")
+        kill_9(first)
+    assert [m.content for m in ctx.store.messages(cid)] == ["What is your dream job?"]
+    assert ctx.store.conversation(cid).draft == ""
+    again = Session.resume(ctx, cid, watch=True)  # the other window is gone: writable
+    assert not again.read_only
+    again.record_user("I want to be a nurse")
+    ctx.store.close()
 
 
 async def test_the_app_says_a_conversation_is_open_elsewhere(settings: Settings) -> None:
     cid = _conversation(settings.data_dir)
-    other = build_context(settings, now=fixed_now)
-    holder = Session.resume(other, cid)
     ctx = build_context(settings, now=fixed_now)
-    app = make_app(settings, ctx, cid)
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        shown = [str(n.message) for n in app._notifications]
-        assert any("open in another coach window" in n for n in shown)
-        await send(pilot, "I want to be a pilot")
-        assert chat(pilot).session.read_only
+    with _open_elsewhere(settings.data_dir, cid):
+        app = make_app(settings, ctx, cid)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = [str(n.message) for n in app._notifications]
+            assert any("open in another coach window" in n for n in shown)
+            await send(pilot, "I want to be a pilot")
+            assert chat(pilot).session.read_only
     assert [m.content for m in ctx.store.messages(cid)] == ["What is your dream job?"]
-    assert not holder.read_only
-    other.store.close()
     ctx.store.close()

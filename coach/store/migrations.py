@@ -132,12 +132,12 @@ def recognise(db: sqlite3.Connection, path: Path) -> int:
     tables = {str(row[0]) for row in rows}
     if version == 0 and tables:
         names = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
-        raise ForeignDatabase(f"{path} is not a coach database: it holds other tables ({names})")
+        detail = f"it has other tables: {names}"
+        raise ForeignDatabase(f"{path} is not a coach database: {detail}", detail)
     missing = tables_at(version) - tables
     if missing:
-        raise ForeignDatabase(
-            f"{path} is not a coach database: schema {version} without {sorted(missing)[0]}"
-        )
+        detail = f"schema {version} without the table {sorted(missing)[0]}"
+        raise ForeignDatabase(f"{path} is not a coach database: {detail}", detail)
     return version
 
 

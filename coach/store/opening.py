@@ -40,9 +40,9 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
         store = Store(path, now)
         store.moved_aside = aside
         if isinstance(exc, ForeignDatabase):
-            what = f"{path.name} was not a coach database ({str(exc).rpartition(': ')[2]})"
+            what = f"{path.name} was not a coach database ({exc.detail})"
         else:
-            what = f"The conversation database was damaged ({str(exc).rpartition(': ')[2]})"
+            what = f"The conversation database was damaged ({exc.detail})"
         store.notice = f"{what}; it was moved to {aside} and a new one was started."
         return store
 

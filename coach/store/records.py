@@ -17,6 +17,11 @@ class DamagedDatabase(StoreError):
 
     reason = "damaged"
 
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message.rpartition(": ")[2]
+        """What is wrong, in a few words, for a notice that names the file itself."""
+
 
 class ForeignDatabase(DamagedDatabase):
     """A sound SQLite file that another program wrote: never changed, only moved aside."""
