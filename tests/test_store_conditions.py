@@ -77,8 +77,9 @@ ls "$DATA"
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("list=1") == 2
     assert ".damaged-" not in done.stdout + done.stderr
-    for line in done.stderr.splitlines():
-        assert line.startswith("coach: cannot open") and "the disk is full" in line, line
+    first, second = done.stderr.splitlines()  # one line each
+    assert first.startswith("coach: cannot create") and "the disk is full" in first
+    assert second.startswith("coach: cannot open") and "the disk is full" in second
 
 
 @needs_mounts

@@ -36,6 +36,7 @@ def open_database(path: Path, fold: Fold) -> Opened:
     """
     if path.exists() and not writable(path):
         return Opened(_read_only(path, fold, READ_ONLY), READ_ONLY)
+    created = not path.exists()
     try:
         return Opened(_writable(path, fold), None)
     except sqlite3.Error as exc:
@@ -50,6 +51,8 @@ def open_database(path: Path, fold: Fold) -> Opened:
         # Reading needs no room: the conversations can still be listed and exported.
         with contextlib.suppress(StoreError):
             return Opened(_read_only(path, fold, reason), reason)
+    if created:  # an empty file may be left: harmless, the next start takes it as new
+        raise StoreError(f"cannot create {path}: {reason}")
     raise StoreError(f"cannot open {path}: {reason}; nothing was changed")
 
 

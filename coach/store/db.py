@@ -114,7 +114,9 @@ class Store(CourseRecords, Imports):
                 cursor.row_factory = sqlite3.Row
                 return list(cursor.fetchall())
             except sqlite3.Error as exc:
-                raise StoreError(f"could not read {self.path}: {describe(exc)}") from None
+                raise StoreError(
+                    f"could not read {self.path}: {condition(exc, self.path)}"
+                ) from None
 
     def _checkpoint(self) -> None:
         """Copy the WAL into the database on a connection of its own, off the write path."""
