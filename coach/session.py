@@ -200,7 +200,7 @@ class Session:
     def retry_text(self) -> str | None:
         """The last user message, if no complete reply followed it; else None."""
         last = self._last_user()
-        if last is None:
+        if last is None or self.read_only:
             return None
         if any(m.status == "complete" for m in self.messages[last + 1 :]):
             return None
@@ -208,6 +208,7 @@ class Session:
 
     def record_unfinished(self, text: str, status: str, partial: Shown | None = None) -> Shown:
         """Keep a reply that did not finish, marked, without touching the state. Blocking I/O."""
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         if partial is not None and partial.id is not None:
             self.ctx.store.update_message(partial.id, text, status)
@@ -223,6 +224,7 @@ class Session:
 
         The first call creates the row; later calls rewrite it. Blocking I/O.
         """
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         if partial is None or partial.id is None:
             partial = Shown("assistant", text, status="partial")
@@ -240,6 +242,7 @@ class Session:
 
         A reply saved while streaming (``partial``) becomes complete in the same row.
         """
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         title = make_title(reply.state, self.ctx.flow)
         shown = partial if partial is not None else Shown("assistant", reply.text)

@@ -118,6 +118,8 @@ def test_the_second_window_reads_and_never_writes(settings: Settings) -> None:
             Session.resume(ctx, cid)  # without watch: refused
         second.save_draft("half a thought")  # kept to itself, never over the other's
         with pytest.raises(StoreError, match="open in another coach window"):
+            second.record_reply(ctx.engine.opening(second.state))  # a retried turn's reply
+        with pytest.raises(StoreError, match="open in another coach window"):
             second.submit_activity(next(iter(ctx.activities)), "my letter")
         kill_9(first)
     assert [m.content for m in ctx.store.messages(cid)] == ["What is your dream job?"]
