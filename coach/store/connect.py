@@ -32,7 +32,7 @@ def open_database(path: Path, fold: Fold) -> Opened:
     """Open the coach database at ``path``, writable if the disk and the folder allow.
 
     Damage raises DamagedDatabase; any other trouble raises StoreError in one line, and
-    leaves every file as it was.
+    leaves an existing database as it was.
     """
     if path.exists() and not writable(path):
         return Opened(_read_only(path, fold, READ_ONLY), READ_ONLY)
