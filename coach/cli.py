@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
 from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, table
@@ -21,6 +21,9 @@ from coach.domain.flow import FlowError
 from coach.domain.text import clean_for_display
 from coach.settings import Settings, SettingsError, resolve_settings
 from coach.store.db import Store, StoreError
+
+if TYPE_CHECKING:
+    from coach.session import Context
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -130,7 +133,12 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     if fmt == "json":
         text = to_json(bundle)
     else:
+        from dataclasses import replace
+
+        from coach.domain.repair import repaired
+
         flow, lessons = load_content(settings)
+        bundle = replace(bundle, state=repaired(bundle.state, flow))  # as a resume reads it
         text = to_markdown(bundle, flow, lessons, load_activities_for(settings))
     if output is None:
         sys.stdout.write(text)
@@ -145,14 +153,28 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     return EXIT_OK
 
 
-def _open_store(settings: Settings) -> Store:
-    """The store, telling the user on stderr if a damaged database was moved aside."""
+def _open_store(settings: Settings, writing: bool = False) -> Store:
+    """The store, telling the user on stderr if a damaged database was moved aside.
+
+    ``writing``: the command saves something, so a store that can only be read (a full
+    disk, a read-only folder) is refused here, in one line, before anything is asked.
+    """
     from coach.store.opening import open_store
 
     store = open_store(settings.data_dir)
     if store.notice:
         print(f"coach: {clean_for_display(store.notice)}", file=sys.stderr)
+    if writing:
+        _need_writes(store)
     return store
+
+
+def _need_writes(store: Store) -> None:
+    if store.read_only is not None:
+        raise StoreError(
+            f"cannot save conversations to {store.path}: {store.read_only};"
+            " `coach list` and `coach export` still work"
+        )
 
 
 def _cmd_import(settings: Settings, path: Path) -> int:
@@ -165,12 +187,35 @@ def _cmd_import(settings: Settings, path: Path) -> int:
         return _fail(f"cannot read {path}: {reason}")
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")
-    store = _open_store(settings)
+    from coach.bootstrap import load_content
+    from coach.domain.repair import repaired, unknown_references
+    from coach.store.importing import addressable
+
+    flow, _ = load_content(settings)
+    unknown = unknown_references(imported.state, flow)
+    store = _open_store(settings, writing=True)
     conversation_id = store.import_conversation(
-        imported.info, imported.messages, imported.state, imported.versions, imported.reads
+        imported.info,
+        imported.messages,
+        repaired(imported.state, flow),
+        imported.versions,
+        imported.reads,
     )
-    note = "" if conversation_id == imported.info.id else f" (its id {imported.info.id} was taken)"
-    print(f"Imported {conversation_id}{note}.", file=sys.stderr)
+    old = imported.info.id
+    note = ""
+    if conversation_id != old:
+        note = (
+            f" (its id {old} was taken)" if addressable(old) else f" (its id {old} cannot be typed)"
+        )
+    print(clean_for_display(f"Imported {conversation_id}{note}."), file=sys.stderr)
+    if unknown:
+        print(
+            clean_for_display(
+                f"coach: its state named {', '.join(unknown)}, unknown to this coach's flow;"
+                " it goes on from its first open question"
+            ),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -188,14 +233,31 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
 
     if everything == (ident is not None):
         return _fail("give a conversation id, or --all (not both)")
-    store = _open_store(settings)
+    store = _open_store(settings, writing=True)
     if everything:
+        from coach.store.opening import remove_set_aside, set_aside
+
         count = len(store.list_conversations())
+        copies = set_aside(settings.data_dir)
         question = f"Erase all {count} conversations, with their plans, for good?"
+        if copies:  # they hold the user's words too: nothing may stay behind
+            names = ", ".join(p.name for p in copies)
+            question = (
+                f"Erase all {count} conversations, with their plans, and {len(copies)}"
+                f" set-aside cop{'y' if len(copies) == 1 else 'ies'} of an old database"
+                f" ({names}), for good?"
+            )
         if not yes and not _confirm(question):
             return _fail("nothing deleted (use --yes to delete without asking)")
         store.delete_all()
+        remove_set_aside(copies)
+        left = set_aside(settings.data_dir)
         print(f"Deleted {count} conversations.", file=sys.stderr)
+        if copies:
+            print(f"Removed {len(copies) - len(left)} set-aside copies.", file=sys.stderr)
+        if left:
+            names = ", ".join(str(p) for p in left)
+            return _fail(f"could not remove {names}; remove them yourself")
         return EXIT_OK
     assert ident is not None
     conversation_id = store.resolve(ident)
@@ -217,6 +279,14 @@ def _run_app(settings: Settings, resume: str | None, plain: bool = False) -> int
     from coach.bootstrap import build_context
 
     ctx = build_context(settings)
+    try:
+        return _run_with(ctx, settings, resume, plain)
+    finally:
+        ctx.store.close()  # and with it the lease on the conversation that was open
+
+
+def _run_with(ctx: Context, settings: Settings, resume: str | None, plain: bool) -> int:
+    _need_writes(ctx.store)
     resume_id: str | None = None
     if resume == "latest":
         resume_id = ctx.store.latest()

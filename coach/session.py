@@ -15,12 +15,13 @@ from coach.domain.activities import Activity, ActivityCatalog
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.repair import repaired
 from coach.domain.state import CoachState, Work
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
 from coach.engines.errors import EngineError
 from coach.store.course import ActivityVersion, ReadHow
-from coach.store.db import Store
+from coach.store.db import Store, StoreError
 
 TITLE_LIMIT = 60
 MESSAGE_LIMIT = 20_000
@@ -39,6 +40,19 @@ def message_problem(text: str, language: Language) -> str | None:
     return (
         f"That message is too long ({len(text):,} characters; the limit is {MESSAGE_LIMIT:,})."
         " Please shorten it: your text is still in the box."
+    )
+
+
+def open_elsewhere(language: Language) -> str:
+    """Why a conversation open in another window cannot be written in this one."""
+    if language == "ru":
+        return (
+            "Этот разговор открыт в другом окне coach, поэтому здесь его можно только читать."
+            " Закройте его там и откройте здесь снова, чтобы продолжить."
+        )
+    return (
+        "This conversation is open in another coach window, so it is read-only here."
+        " Close it there, then open it here again to go on."
     )
 
 
@@ -94,6 +108,8 @@ class Session:
         self.conversation_id = conversation_id
         self.draft = draft
         self._unsaved_reads: dict[str, ReadHow] = {}
+        self.read_only = False
+        """Open in another window: shown, never written, so neither replaces the other's."""
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -101,31 +117,47 @@ class Session:
 
         Opening the app and quitting at once then leaves no empty conversation behind.
         """
+        ctx.store.leases.focus(None)  # the conversation shown before is let go
         opening = ctx.engine.opening(CoachState(language=language))
         return cls(ctx, opening.state, [Shown("assistant", opening.text)])
 
     @classmethod
-    def resume(cls, ctx: Context, conversation_id: str) -> Session:
+    def resume(cls, ctx: Context, conversation_id: str, watch: bool = False) -> Session:
         """A saved conversation, exactly as it was: messages, state, phase, plan, draft.
 
         Coming back to a plan on a later day, the coach's check-in question is added first
         (and saved), so accountability comes before anything else. Blocking I/O.
+
+        If another window has it open, it is refused (StoreError), or with ``watch`` opened
+        read-only: two writers would interleave questions and replace each other's answers.
         """
+        mine = ctx.store.leases.focus(conversation_id)
         info = ctx.store.conversation(conversation_id)
+        if not mine and not watch:
+            raise StoreError(open_elsewhere("ru" if info.language == "ru" else "en"))
         shown = [
             Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)
         ]
-        session = cls(ctx, ctx.store.state(conversation_id), shown, conversation_id, info.draft)
-        opening = ctx.engine.check_in(session.state)
+        # A step or path the flow no longer has (an edited flow, a crafted import) would
+        # make every turn fail; the conversation goes on from its first open question.
+        state = repaired(ctx.store.state(conversation_id), ctx.flow)
+        session = cls(ctx, state, shown, conversation_id, info.draft)
+        session.read_only = not mine
+        opening = ctx.engine.check_in(session.state) if mine else None
         if opening is not None:
             session.record_reply(opening)
         return session
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(open_elsewhere(self.state.language))
 
     def _ensure_saved(self) -> str:
         """Create the conversation on disk, with the opening message, when first needed."""
         if self.conversation_id is None:
             store = self.ctx.store
             self.conversation_id = store.create_conversation(self.state, self.ctx.engine.name)
+            store.leases.focus(self.conversation_id)
             for message in self.messages:
                 message.id = store.add_message(self.conversation_id, message.role, message.content)
             for how in ("opened", "cited"):
@@ -139,6 +171,7 @@ class Session:
 
         NUL characters are dropped: they carry no meaning and cut text short in many tools.
         """
+        self._writable()
         text = text.replace("\x00", "")
         shown = Shown("user", text)
         shown.id = self.ctx.store.add_message(self._ensure_saved(), "user", text)
@@ -167,7 +200,7 @@ class Session:
     def retry_text(self) -> str | None:
         """The last user message, if no complete reply followed it; else None."""
         last = self._last_user()
-        if last is None:
+        if last is None or self.read_only:
             return None
         if any(m.status == "complete" for m in self.messages[last + 1 :]):
             return None
@@ -175,6 +208,7 @@ class Session:
 
     def record_unfinished(self, text: str, status: str, partial: Shown | None = None) -> Shown:
         """Keep a reply that did not finish, marked, without touching the state. Blocking I/O."""
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         if partial is not None and partial.id is not None:
             self.ctx.store.update_message(partial.id, text, status)
@@ -190,6 +224,7 @@ class Session:
 
         The first call creates the row; later calls rewrite it. Blocking I/O.
         """
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         if partial is None or partial.id is None:
             partial = Shown("assistant", text, status="partial")
@@ -207,6 +242,7 @@ class Session:
 
         A reply saved while streaming (``partial``) becomes complete in the same row.
         """
+        self._writable()
         assert self.conversation_id is not None, "record_user comes first"
         title = make_title(reply.state, self.ctx.flow)
         shown = partial if partial is not None else Shown("assistant", reply.text)
@@ -229,6 +265,8 @@ class Session:
 
     def mark_read(self, lesson_ids: list[str], how: ReadHow) -> None:
         """Note lessons read in this conversation (kept in memory until it is saved). I/O."""
+        if self.read_only:
+            return
         if self.conversation_id is None:
             for lesson_id in lesson_ids:
                 self._unsaved_reads.setdefault(lesson_id, how)
@@ -247,6 +285,7 @@ class Session:
         return self._record_activity(activity, "", "skipped")
 
     def _record_activity(self, activity: Activity, text: str, status: str) -> ActivityVersion:
+        self._writable()
         state = self.state.model_copy(deep=True)
         before = state.activities.get(activity.id)
         versions = before.versions if before else 0
@@ -293,7 +332,7 @@ class Session:
 
     def save_activity_draft(self, activity_id: str, text: str) -> None:
         """Keep what is in the editor. A new conversation is created only for real text. I/O."""
-        if self.conversation_id is None and not text.strip():
+        if self.read_only or (self.conversation_id is None and not text.strip()):
             return
         self.ctx.store.set_activity_draft(self._ensure_saved(), activity_id, text)
 
@@ -305,9 +344,10 @@ class Session:
     def save_draft(self, text: str) -> None:
         """Keep unsent input with the conversation. Blocking I/O.
 
-        A new conversation is only created for it if there is text worth keeping.
+        A new conversation is only created for it if there is text worth keeping; a
+        read-only window keeps its draft to itself.
         """
-        if self.conversation_id is None and not text.strip():
+        if self.read_only or (self.conversation_id is None and not text.strip()):
             return
         self.ctx.store.set_draft(self._ensure_saved(), text)
         self.draft = text

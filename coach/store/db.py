@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,11 +19,15 @@ from pydantic import ValidationError
 
 from coach.domain.state import CoachState
 from coach.engines.base import Role
-from coach.store.course import ActivityVersion, CourseRecords, LessonRead
-from coach.store.migrations import apply, migrations_to_apply
+from coach.store.conditions import condition, describe
+from coach.store.connect import open_database
+from coach.store.course import CourseRecords
+from coach.store.importing import Imports
+from coach.store.lease import Leases
 from coach.store.records import (
     ConversationInfo,
     DamagedDatabase,
+    ForeignDatabase,
     StoredMessage,
     StoreError,
 )
@@ -33,6 +36,7 @@ __all__ = [
     "DB_NAME",
     "ConversationInfo",
     "DamagedDatabase",
+    "ForeignDatabase",
     "Store",
     "StoreError",
     "StoredMessage",
@@ -54,14 +58,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def describe(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-class Store(CourseRecords):
+class Store(CourseRecords, Imports):
     """Conversations, messages and state in one SQLite file. Thread-safe, one connection.
 
-    The course records (activities, lessons read) come from CourseRecords.
+    The course records (activities, lessons read) come from CourseRecords, importing an
+    exported conversation from Imports.
     """
 
     def __init__(self, path: Path, now: Callable[[], datetime] = utc_now) -> None:
@@ -71,54 +72,25 @@ class Store(CourseRecords):
         self._writes = 0
         self._checkpointer: threading.Thread | None = None
         self.notice: str | None = None
+        """Something the user should hear about opening the store (a damaged file moved)."""
         self.moved_aside: Path | None = None
         """Where a damaged database was moved on opening, for the UI to say in its language."""
-        """Something the user should hear about opening the store (a damaged file moved)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fresh = not path.exists()
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.create_function("fold", 1, _fold, deterministic=True)
-        except (OSError, sqlite3.Error) as exc:
+            opened = open_database(path, _fold)
+        except OSError as exc:
             raise StoreError(f"cannot open the database {path}: {describe(exc)}") from None
-        try:
-            self._db.execute("PRAGMA busy_timeout = 5000")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            # Deleted text is overwritten with zeros, not left in free pages of the file.
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            # SQLite's own checkpoint runs inside whichever write crosses 1,000 pages, making
-            # that one save ~5 ms; coach checkpoints from a background thread instead.
-            self._db.execute("PRAGMA wal_autocheckpoint = 0")
-            self._migrate()
-            check = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise DamagedDatabase(
-                f"{path} is not a usable coach database: {describe(exc)}"
-            ) from None
-        if check != "ok":
-            self._db.close()
-            raise DamagedDatabase(f"{path} is damaged: {check}")
-        if fresh:
-            self._make_private()
-
-    def _make_private(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            candidate = Path(f"{self.path}{suffix}")
-            if candidate.exists():
-                candidate.chmod(stat.S_IRUSR | stat.S_IWUSR)
-
-    def _migrate(self) -> None:
-        pending = migrations_to_apply(self._db, self.path)
-        for migration in pending:
-            with self._transaction() as db:
-                apply(db, migration)
+        self._db = opened.db
+        self.leases = Leases(Path(f"{path}.open"))
+        """The conversation this process has open: a second window on it only reads."""
+        self.read_only = opened.read_only
+        """Why nothing can be saved now (a full disk, a read-only folder), or None."""
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self.read_only is not None:
+                raise StoreError(f"could not save to {self.path}: {self.read_only}")
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
@@ -131,7 +103,8 @@ class Store(CourseRecords):
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"could not save to {self.path}: {describe(exc)}") from None
+                    reason = condition(exc, self.path)
+                    raise StoreError(f"could not save to {self.path}: {reason}") from None
                 raise
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
@@ -141,7 +114,9 @@ class Store(CourseRecords):
                 cursor.row_factory = sqlite3.Row
                 return list(cursor.fetchall())
             except sqlite3.Error as exc:
-                raise StoreError(f"could not read {self.path}: {describe(exc)}") from None
+                raise StoreError(
+                    f"could not read {self.path}: {condition(exc, self.path)}"
+                ) from None
 
     def _checkpoint(self) -> None:
         """Copy the WAL into the database on a connection of its own, off the write path."""
@@ -156,6 +131,7 @@ class Store(CourseRecords):
         return self._checkpointer is not None and self._checkpointer.is_alive()
 
     def close(self) -> None:
+        self.leases.close()
         if self._checkpointer is not None:  # let it finish, so the last checkpoint runs alone
             self._checkpointer.join(timeout=5)
         with self._lock:
@@ -183,51 +159,6 @@ class Store(CourseRecords):
                 "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
                 (conversation_id, state.model_dump_json(), now),
             )
-        return conversation_id
-
-    def import_conversation(
-        self,
-        info: ConversationInfo,
-        messages: list[StoredMessage],
-        state: CoachState,
-        versions: Sequence[ActivityVersion] = (),
-        reads: Sequence[LessonRead] = (),
-    ) -> str:
-        """Store an exported conversation as it was, under its own id if that is free.
-
-        Returns the id it was stored under. All or nothing: one transaction.
-        """
-        taken = bool(self._read("SELECT 1 FROM conversations WHERE id = ?", (info.id,)))
-        conversation_id = uuid.uuid4().hex[:12] if taken else info.id
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
-                " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    conversation_id,
-                    info.title,
-                    info.created_at.isoformat(),
-                    info.updated_at.isoformat(),
-                    info.engine,
-                    info.phase,
-                    info.language,
-                    info.draft,
-                    state.plan.due.isoformat() if state.plan else None,
-                ),
-            )
-            db.execute(
-                "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
-                (conversation_id, state.model_dump_json(), info.updated_at.isoformat()),
-            )
-            db.executemany(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (conversation_id, m.role, m.content, m.status, m.created_at.isoformat())
-                    for m in messages
-                ],
-            )
-            self._import_course(db, conversation_id, versions, reads)
         return conversation_id
 
     def add_message(
@@ -387,6 +318,9 @@ class Store(CourseRecords):
 
     def resolve(self, prefix: str) -> str:
         """Find a conversation by its id or a unique start of it, as users type ids."""
+        exact = self._read("SELECT id FROM conversations WHERE id = ?", (prefix,))
+        if exact:  # a whole id is never ambiguous, even if it starts another one
+            return str(exact[0]["id"])
         rows = self._read(
             "SELECT id FROM conversations WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
             (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),

@@ -93,7 +93,9 @@ def to_markdown(
     info, messages, state = bundle.info, bundle.messages, bundle.state
     lang = state.language
     you, coach = ("Вы", "Коуч") if lang == "ru" else ("You", "Coach")
-    title = escape_markdown(info.title) or ("Разговор" if lang == "ru" else "Conversation")
+    # One line: a line break in the title would end the heading and start a paragraph.
+    title = escape_markdown(" ".join(info.title.split()))
+    title = title or ("Разговор" if lang == "ru" else "Conversation")
     out = [f"# {title}", "", f"*{info.created_at:%Y-%m-%d %H:%M} UTC · {info.id}*", ""]
     card = render_plan_card(state, flow, lessons)
     if card:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.store.records import StoreError
+from coach.store.records import ForeignDatabase, StoreError
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,57 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION = MIGRATIONS[-1].version
 
 
-def migrations_to_apply(db: sqlite3.Connection, path: Path) -> list[Migration]:
-    """The migrations a database at ``path`` still needs; a newer schema is refused."""
+def tables_at(version: int) -> set[str]:
+    """The tables coach's schema has once migrations up to ``version`` have run."""
+    sql = " ".join(m.sql for m in MIGRATIONS if m.version <= version)
+    return set(re.findall(r"CREATE TABLE (\w+)", sql))
+
+
+def recognise(db: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a coach database; anything else raises, before any change.
+
+    ``user_version`` alone is not enough: another program's SQLite file is usually at 0,
+    which would read as a new, empty database. So a file at 0 must have no tables at all,
+    and a file at N must have every table coach had at N.
+    """
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version > LATEST_VERSION:
         raise StoreError(
             f"{path} was written by a newer coach (schema {version}, this coach knows"
             f" {LATEST_VERSION}); update coach to open it"
         )
-    return [m for m in MIGRATIONS if m.version > version]
+    rows = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    tables = {str(row[0]) for row in rows}
+    if version == 0 and tables:
+        names = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+        detail = f"it has other tables: {names}"
+        raise ForeignDatabase(f"{path} is not a coach database: {detail}", detail)
+    missing = tables_at(version) - tables
+    if missing:
+        detail = f"schema {version} without the table {sorted(missing)[0]}"
+        raise ForeignDatabase(f"{path} is not a coach database: {detail}", detail)
+    return version
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring a coach database up to date, all in one transaction under the write lock.
+
+    The version is read after BEGIN IMMEDIATE: two coaches starting at once on a new file
+    then cannot both see version 0 and both create the tables.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = recognise(db, path)
+        for migration in MIGRATIONS:
+            if migration.version > version:
+                apply(db, migration)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def apply(db: sqlite3.Connection, migration: Migration) -> None:

@@ -7,15 +7,29 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from coach.store.db import DB_NAME, DamagedDatabase, Store, StoreError, describe, utc_now
+from coach.store.db import (
+    DB_NAME,
+    DamagedDatabase,
+    ForeignDatabase,
+    Store,
+    StoreError,
+    describe,
+    utc_now,
+)
+from coach.store.private import erase
 
 
 def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
-    """Open (creating if needed) the store in a private data directory."""
+    """Open (creating if needed) the store in a private data directory.
+
+    Only a folder coach creates is made 0700: an existing one (a shared folder named in
+    COACH_DATA_DIR, say) keeps its mode, and coach's own files in it are 0600.
+    """
     try:
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            data_dir.chmod(0o700)
+        if not data_dir.is_dir():
+            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if os.name == "posix":  # mkdir's mode passes through the umask
+                data_dir.chmod(0o700)
     except OSError as exc:
         raise StoreError(f"cannot use the data directory {data_dir}: {describe(exc)}") from None
     path = data_dir / DB_NAME
@@ -25,11 +39,28 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
         aside = _move_aside(path, now())
         store = Store(path, now)
         store.moved_aside = aside
-        store.notice = (
-            f"The conversation database was damaged ({str(exc).rpartition(': ')[2]}); it was"
-            f" moved to {aside} and a new one was started."
-        )
+        if isinstance(exc, ForeignDatabase):
+            what = f"{path.name} was not a coach database ({exc.detail})"
+        else:
+            what = f"The conversation database was damaged ({exc.detail})"
+        store.notice = f"{what}; it was moved to {aside} and a new one was started."
         return store
+
+
+def set_aside(data_dir: Path) -> list[Path]:
+    """The damaged or foreign databases moved aside in ``data_dir``, oldest first."""
+    try:
+        found = [p for p in data_dir.glob(f"{DB_NAME}.damaged-*") if not p.is_dir()]
+    except OSError:
+        return []
+    return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
+
+
+def remove_set_aside(copies: list[Path]) -> None:
+    """Erase set-aside databases with their -wal and -shm files."""
+    for copy in copies:
+        for suffix in ("", "-wal", "-shm"):
+            erase(Path(f"{copy}{suffix}"))
 
 
 def _move_aside(path: Path, when: datetime) -> Path:

@@ -15,6 +15,19 @@ class StoreError(Exception):
 class DamagedDatabase(StoreError):
     """The file is not a coach database, or SQLite finds it corrupt: it can be moved aside."""
 
+    reason = "damaged"
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message.rpartition(": ")[2]
+        """What is wrong, in a few words, for a notice that names the file itself."""
+
+
+class ForeignDatabase(DamagedDatabase):
+    """A sound SQLite file that another program wrote: never changed, only moved aside."""
+
+    reason = "not a coach database"
+
 
 @dataclass(frozen=True)
 class ConversationInfo:

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.domain.text import Language
-from coach.session import Context, Session, make_title
+from coach.session import Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
 from coach.ui.actions import Options
 from coach.ui.commands import coach_commands
@@ -142,12 +142,16 @@ class CoachApp(CourseActions):
     async def open_conversation(self, conversation_id: str, switch: bool = True) -> None:
         """Load a saved conversation off the UI thread and show it."""
         try:
-            session = await asyncio.to_thread(Session.resume, self.ctx, conversation_id)
+            session = await asyncio.to_thread(Session.resume, self.ctx, conversation_id, True)
         except Exception as exc:
             self.notify(one_line(exc), severity="error", markup=False)
             if not switch:
                 self.push_screen(self._chat(Session.new(self.ctx, self.language)))
             return
+        if session.read_only:  # another window has it: shown, but this one never writes
+            self.notify(
+                open_elsewhere(session.state.language), severity="warning", markup=False, timeout=10
+            )
         await self._show(self._chat(session), switch)
 
     async def _show(self, screen: ChatScreen, switch: bool) -> None:
