@@ -238,8 +238,9 @@ def _run_app(
         return run_plain(ctx, settings.language, resume_id, sys.stdin, sys.stdout, sys.stderr, echo)
     from coach.ui.factory import build_app
 
-    build_app(settings, ctx, resume_id).run()
-    return EXIT_OK
+    app = build_app(settings, ctx, resume_id)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
