@@ -25,6 +25,7 @@ from coach.session import MESSAGE_LIMIT, Session
 from coach.store.course import ActivityVersion
 from coach.ui.screens.chat import one_line
 from coach.ui.strings import t
+from coach.ui.widgets.chat_input import CleanTextArea
 from coach.ui.widgets.key_bar import KeyBar
 
 DRAFT_EVERY = 1.0
@@ -62,7 +63,7 @@ class ActivityScreen(Screen[bool]):
             meta = t("activity_from", lang).format(lesson=source)
             yield Static(Content(clean_for_display(meta)), id="activity-meta")
             yield Static(Content(clean_for_display(activity.instructions(lang).strip())))
-        yield TextArea(id="writing", soft_wrap=True, tab_behavior="focus")
+        yield CleanTextArea(id="writing", soft_wrap=True, tab_behavior="focus")
         yield Static(id="note")
         with Horizontal(id="editor-bar"):
             yield Static(id="count")
