@@ -54,10 +54,12 @@ def test_escape_and_keys_outside_a_paste_are_untouched() -> None:
     assert guard("\x1b[20") == "\x1b[20" and guard("0~x\x1by") == "0~xy" and guard.pasting
 
 
-def test_the_guard_is_installed_into_textuals_driver() -> None:
+def test_the_guards_are_installed_into_textuals_driver() -> None:
     from textual.drivers import linux_driver
 
     assert install() and linux_driver.__dict__["XTermParser"] is GuardedParser
+    decode = linux_driver.__dict__["getincrementaldecoder"]("utf-8")().decode
+    assert decode(b"a\xff") + decode(b"\xc3") + decode(b"\xa9") == "a\ufffd\u00e9"
 
 
 async def _paste_into_app(

@@ -126,6 +126,25 @@ def test_closing_the_window_keeps_the_draft(tmp_path: Path) -> None:
     assert latest is not None and store.conversation(latest).draft == "the window is closing"
 
 
+def test_bytes_that_are_not_utf8_typed_in_the_app_are_text(tmp_path: Path) -> None:
+    """Textual decoded the terminal strictly: one such byte ended the app with a traceback."""
+    term = Terminal(tmp_path)
+    try:
+        term.wait_for("What is your dream job")
+        os.write(term.fd, b"abc\xff\xfedef")
+        term.wait_for("abc\ufffd\ufffddef")
+        os.write(term.fd, b"\x11")  # Ctrl+Q
+        assert term.exited() == 0
+    finally:
+        if term.status is None:
+            with_suppressed_kill(term.pid)
+        os.close(term.fd)
+    assert "Traceback" not in term.text() and "UnicodeDecodeError" not in term.text()
+    store = _store(tmp_path)
+    latest = store.latest()
+    assert latest is not None and store.conversation(latest).draft == "abc\ufffd\ufffddef"
+
+
 def with_suppressed_kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""A guard for bracketed pastes: control characters in pasted text never become key presses.
+"""Guards on the terminal's input: pasted control characters and bad bytes are only text.
 
 Textual 8.2.8's input parser (``textual._xterm_parser.XTermParser.parse``) treats an ESC inside
 a bracketed paste as the start of an escape sequence. The sequence is not recognised (key and
@@ -14,7 +14,9 @@ The input boxes then clean what remains (BEL, backspace ...) with `clean_for_dis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import codecs
+import functools
+from collections.abc import Callable, Iterable
 
 from textual._xterm_parser import XTermParser
 from textual.message import Message
@@ -84,21 +86,33 @@ class GuardedParser(XTermParser):
         return super().feed(guarded) if guarded else ()
 
 
-def install() -> bool:
-    """Make Textual's Linux/macOS driver parse input through the guard; False if it cannot.
+def replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    """``codecs.getincrementaldecoder``, but bytes that do not decode become U+FFFD.
 
-    The driver creates its parser by the module-level name, so that name is replaced. The
-    check on the original class keeps a Textual release that changed it from being patched
-    blindly (the pin in pyproject.toml is 8.2.8).
+    Textual decodes the terminal's bytes strictly: one byte that is not UTF-8 (a paste from
+    a Latin-1 file, a stray key) ended the app with a traceback and lost the draft.
+    """
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
+def install() -> bool:
+    """Make Textual's Linux/macOS driver read input through the guards; False if it cannot.
+
+    The driver creates its decoder and parser by module-level names, so those names are
+    replaced. The check on the originals keeps a Textual release that changed them from
+    being patched blindly (the pin in pyproject.toml is 8.2.8).
     """
     try:
         from textual.drivers import linux_driver
     except ImportError:  # Windows: another driver, which does not have this parser
         return False
-    current = getattr(linux_driver, "XTermParser", None)
-    if current is GuardedParser:
+    names = vars(linux_driver)
+    if names.get("XTermParser") is GuardedParser:
         return True
-    if current is not XTermParser:
+    if names.get("XTermParser") is not XTermParser:
+        return False
+    if names.get("getincrementaldecoder") is not codecs.getincrementaldecoder:
         return False
     setattr(linux_driver, "XTermParser", GuardedParser)  # noqa: B010 (not exported: no stub)
+    setattr(linux_driver, "getincrementaldecoder", replacing_decoder)  # noqa: B010
     return True
