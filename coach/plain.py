@@ -45,10 +45,10 @@ class PlainChat:
         self.echo = echo
         """Repeat each message read, so a piped transcript shows both sides."""
         self._partial: Shown | None = None
+        """The reply streaming now, once saved (at least every SAVE_EVERY seconds)."""
         self._turn_task: asyncio.Task[None] | None = None
         self.stopped_by: int | None = None
         """The signal that stopped a reply mid-stream, if one did."""
-        """The reply streaming now, once saved (at least every SAVE_EVERY seconds)."""
 
     def _say(self, text: str) -> None:
         self.out.write(plain_text(text).rstrip() + "\n\n")

@@ -148,6 +148,12 @@ class CoachApp(CourseActions):
         return screens[-1] if screens else None
 
     async def _save_draft(self) -> None:
+        # An activity being written keeps its words too. Its screen loads on first use, so
+        # it is found by what it can do rather than by its class.
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft", None)
+            if keep is not None:
+                await keep()
         chat = self.chat
         if chat is None:
             return

@@ -133,6 +133,13 @@ class ActivityScreen(Screen[bool]):
             return False
         return True
 
+    async def keep_draft(self) -> None:
+        """Write the draft now, not a second from now: the app is quitting (Ctrl+Q, a signal)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        await self._write_draft()
+
     def _stop_drafts(self) -> None:
         """Saving a version clears the draft; no pending draft write may bring it back."""
         if self._draft_timer is not None:
