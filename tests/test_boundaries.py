@@ -192,3 +192,19 @@ def test_json_export_keeps_the_replacement_character(tmp_path: Path) -> None:
     result = coach(tmp_path, "export", "--format", "json")
     data = json.loads(result.stdout)
     assert "\ufffdnurse" in [m["content"] for m in data["messages"]]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "deep"])
+def test_a_prefs_file_that_is_not_a_small_json_file_counts_as_none(
+    tmp_path: Path, kind: str
+) -> None:
+    from coach.store.prefs import load_prefs
+
+    prefs = tmp_path / "ui.json"
+    if kind == "fifo":
+        os.mkfifo(prefs)
+    elif kind == "dev-zero":
+        prefs.symlink_to("/dev/zero")
+    else:
+        prefs.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert load_prefs(prefs) == {}
