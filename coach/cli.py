@@ -17,6 +17,7 @@ from typing import NoReturn
 from coach import __version__
 from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, table
 from coach.domain.crisis import CrisisError
+from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.flow import FlowError
 from coach.domain.text import clean_for_display, without_surrogates
 from coach.settings import Settings, SettingsError, resolve_settings
@@ -24,6 +25,8 @@ from coach.stdio import ask, repair_streams, say
 from coach.store.db import Store, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+MAX_IMPORT_BYTES = 100_000_000
+"""An export of years of daily coaching is a few MB; a FIFO or /dev/zero is refused at once."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -160,9 +163,9 @@ def _cmd_import(settings: Settings, path: Path) -> int:
     from coach.store.export import UnreadableExport, from_json
 
     try:
-        imported = from_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        imported = from_json(read_limited(path, MAX_IMPORT_BYTES).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"it {exc}"
         return _fail(f"cannot read {path}: {reason}")
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")

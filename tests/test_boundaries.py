@@ -208,3 +208,16 @@ def test_a_prefs_file_that_is_not_a_small_json_file_counts_as_none(
     else:
         prefs.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert load_prefs(prefs) == {}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_import_of_a_file_that_is_not_regular_is_one_line(tmp_path: Path, kind: str) -> None:
+    source = tmp_path / "export.json"
+    if kind == "fifo":
+        os.mkfifo(source)
+    else:
+        source.symlink_to("/dev/zero")
+    result = coach(tmp_path, "import", str(source))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.count("\n") == 1, err
+    assert f"cannot read {source}: it is a" in err and "not a regular file" in err
