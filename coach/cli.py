@@ -136,8 +136,8 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
     else:
         flow, lessons = load_content(settings)
         text = to_markdown(bundle, flow, lessons, load_activities_for(settings))
-    if output is None:
-        sys.stdout.write(text)
+    if output is None:  # on a terminal, cleaned like every other output; to a pipe, exact
+        sys.stdout.write(clean_for_display(text) if sys.stdout.isatty() else text)
         return EXIT_OK
     from coach.store.private import write_private
 
