@@ -9,6 +9,7 @@ import pty
 import re
 import select
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -153,7 +154,9 @@ def with_suppressed_kill(pid: int) -> None:
         pass
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["INT", "TERM", "HUP"]
+)
 def test_a_signal_mid_reply_in_plain_mode_keeps_what_was_streamed(
     tmp_path: Path, server: FakeOpenAI, signum: signal.Signals
 ) -> None:
@@ -192,3 +195,46 @@ def test_a_signal_mid_reply_in_plain_mode_keeps_what_was_streamed(
     assert last.role == "assistant" and last.status == "cancelled"
     assert last.content.startswith("Nursing is a fine goal") and last.content != reply
     assert last.content in printed  # exactly what the person saw
+
+
+def test_plain_mode_saves_a_reply_as_it_streams(tmp_path: Path, server: FakeOpenAI) -> None:
+    """kill -9 mid-reply: what was saved in the last second is kept, marked partial."""
+    reply = "Nursing is a fine goal, and the call center can pay for it. " * 20
+    server.add(Script(text=reply, chunk_chars=4, delay=0.02))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "--plain"],
+        cwd=ROOT,
+        env=_env(tmp_path, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None
+    db = tmp_path / "data" / "coach.db"
+
+    def partial() -> str:
+        if not db.exists():
+            return ""
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = con.execute("SELECT content FROM messages WHERE status = 'partial'").fetchall()
+        except sqlite3.OperationalError:
+            return ""
+        finally:
+            con.close()
+        return str(rows[0][0]) if rows else ""
+
+    try:
+        proc.stdin.write(b"I want to be a nurse\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not partial():
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    saved = partial()
+    assert saved and reply.startswith(saved)  # the first chunk is saved at once, then each second
