@@ -17,22 +17,26 @@ from typing import TYPE_CHECKING, NoReturn
 from coach import __version__
 from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, table
 from coach.domain.crisis import CrisisError
+from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.flow import FlowError
-from coach.domain.text import clean_for_display
+from coach.domain.text import clean_for_display, without_surrogates
 from coach.settings import Settings, SettingsError, resolve_settings
+from coach.stdio import ask, repair_streams, say
 from coach.store.db import Store, StoreError
 
 if TYPE_CHECKING:
     from coach.session import Context
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+MAX_IMPORT_BYTES = 100_000_000
+"""An export of years of daily coaching is a few MB; a FIFO or /dev/zero is refused at once."""
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line, not a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (try `coach --help`)\n")
+        self.exit(EXIT_USAGE, clean_for_display(f"{self.prog}: {message} (try `coach --help`)\n"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"coach: {clean_for_display(message)}", file=sys.stderr)
+    say(f"coach: {message}", sys.stderr)
     return EXIT_ERROR
 
 
@@ -140,8 +144,8 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
         flow, lessons = load_content(settings)
         bundle = replace(bundle, state=repaired(bundle.state, flow))  # as a resume reads it
         text = to_markdown(bundle, flow, lessons, load_activities_for(settings))
-    if output is None:
-        sys.stdout.write(text)
+    if output is None:  # on a terminal, cleaned like every other output; to a pipe, exact
+        sys.stdout.write(clean_for_display(text) if sys.stdout.isatty() else text)
         return EXIT_OK
     from coach.store.private import write_private
 
@@ -149,7 +153,7 @@ def _cmd_export(settings: Settings, ident: str | None, fmt: str, output: Path | 
         write_private(output, text)
     except OSError as exc:
         return _fail(f"cannot write {output}: {exc.strerror or exc}")
-    print(clean_for_display(f"Exported {conversation_id} to {output}"), file=sys.stderr)
+    say(f"Exported {conversation_id} to {output}", sys.stderr)
     return EXIT_OK
 
 
@@ -163,7 +167,7 @@ def _open_store(settings: Settings, writing: bool = False) -> Store:
 
     store = open_store(settings.data_dir)
     if store.notice:
-        print(f"coach: {clean_for_display(store.notice)}", file=sys.stderr)
+        say(f"coach: {store.notice}", sys.stderr)
     if writing:
         _need_writes(store)
     return store
@@ -181,9 +185,9 @@ def _cmd_import(settings: Settings, path: Path) -> int:
     from coach.store.export import UnreadableExport, from_json
 
     try:
-        imported = from_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        imported = from_json(read_limited(path, MAX_IMPORT_BYTES).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"it {exc}"
         return _fail(f"cannot read {path}: {reason}")
     except UnreadableExport as exc:
         return _fail(f"{path}: {exc}")
@@ -207,26 +211,14 @@ def _cmd_import(settings: Settings, path: Path) -> int:
         note = (
             f" (its id {old} was taken)" if addressable(old) else f" (its id {old} cannot be typed)"
         )
-    print(clean_for_display(f"Imported {conversation_id}{note}."), file=sys.stderr)
+    say(f"Imported {conversation_id}{note}.", sys.stderr)
     if unknown:
-        print(
-            clean_for_display(
-                f"coach: its state named {', '.join(unknown)}, unknown to this coach's flow;"
-                " it goes on from its first open question"
-            ),
-            file=sys.stderr,
+        say(
+            f"coach: its state named {', '.join(unknown)}, unknown to this coach's flow;"
+            " it goes on from its first open question",
+            sys.stderr,
         )
     return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    """Ask on the terminal; with no terminal to ask on, the answer is no."""
-    if not sys.stdin.isatty():
-        return False
-    try:
-        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "д", "да")
-    except EOFError:
-        return False
 
 
 def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bool) -> int:
@@ -247,14 +239,14 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
                 f" set-aside cop{'y' if len(copies) == 1 else 'ies'} of an old database"
                 f" ({names}), for good?"
             )
-        if not yes and not _confirm(question):
+        if not yes and not ask(question):
             return _fail("nothing deleted (use --yes to delete without asking)")
         store.delete_all()
         remove_set_aside(copies)
         left = set_aside(settings.data_dir)
-        print(f"Deleted {count} conversations.", file=sys.stderr)
+        say(f"Deleted {count} conversations.", sys.stderr)
         if copies:
-            print(f"Removed {len(copies) - len(left)} set-aside copies.", file=sys.stderr)
+            say(f"Removed {len(copies) - len(left)} set-aside copies.", sys.stderr)
         if left:
             names = ", ".join(str(p) for p in left)
             return _fail(f"could not remove {names}; remove them yourself")
@@ -263,29 +255,43 @@ def _cmd_delete(settings: Settings, ident: str | None, everything: bool, yes: bo
     conversation_id = store.resolve(ident)
     info = store.conversation(conversation_id)
     title = info.title or "(no answers yet)"
-    if not yes and not _confirm(f"Delete {conversation_id} ({title}) for good?"):
+    if not yes and not ask(f"Delete {conversation_id} ({title}) for good?"):
         return _fail("nothing deleted (use --yes to delete without asking)")
     store.delete(conversation_id)
-    print(f"Deleted {conversation_id}.", file=sys.stderr)
+    say(f"Deleted {conversation_id}.", sys.stderr)
     return EXIT_OK
 
 
-def _plain_wanted(flag: bool) -> bool:
-    """Plain mode when asked, when stdout is not a terminal, or on a dumb terminal."""
-    return flag or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
+def _plain_wanted(flag: bool, closed: frozenset[str] = frozenset()) -> bool:
+    """Plain mode when asked, when stdout is not a terminal, or on a dumb terminal.
+
+    A closed stdin counts as empty input: the full-screen app would have nothing to read.
+    """
+    if flag or "stdin" in closed:
+        return True
+    return not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
 
 
-def _run_app(settings: Settings, resume: str | None, plain: bool = False) -> int:
+def _run_app(
+    settings: Settings,
+    resume: str | None,
+    plain: bool = False,
+    closed: frozenset[str] = frozenset(),
+) -> int:
+    if "stdout" in closed:  # answers written nowhere would be a conversation nobody sees
+        return _fail("standard output is closed; coach has nowhere to write its answers")
     from coach.bootstrap import build_context
 
     ctx = build_context(settings)
     try:
-        return _run_with(ctx, settings, resume, plain)
+        return _run_with(ctx, settings, resume, plain, closed)
     finally:
         ctx.store.close()  # and with it the lease on the conversation that was open
 
 
-def _run_with(ctx: Context, settings: Settings, resume: str | None, plain: bool) -> int:
+def _run_with(
+    ctx: Context, settings: Settings, resume: str | None, plain: bool, closed: frozenset[str]
+) -> int:
     _need_writes(ctx.store)
     resume_id: str | None = None
     if resume == "latest":
@@ -294,24 +300,31 @@ def _run_with(ctx: Context, settings: Settings, resume: str | None, plain: bool)
             return _fail("no saved conversations yet; run `coach` to start one")
     elif resume is not None:
         resume_id = ctx.store.resolve(resume)
-    if _plain_wanted(plain):
+    if _plain_wanted(plain, closed):
         from coach.plain import run_plain
 
         for notice in ([ctx.store.notice] if ctx.store.notice else []) + [
             str(n) for n in ctx.lessons.notices
         ]:
-            print(f"coach: {clean_for_display(notice)}", file=sys.stderr)
+            say(f"coach: {notice}", sys.stderr)
         echo = not sys.stdin.isatty()
         return run_plain(ctx, settings.language, resume_id, sys.stdin, sys.stdout, sys.stderr, echo)
     from coach.ui.factory import build_app
 
-    build_app(settings, ctx, resume_id).run()
-    return EXIT_OK
+    app = build_app(settings, ctx, resume_id)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the coach command line; returns the exit status."""
+    closed = repair_streams()
     args = _parser().parse_args(argv)
+    # Arguments that are not file names (ids, model names, URLs) are text: bytes that were
+    # not UTF-8 become U+FFFD here, once. File names keep them, to name the real file.
+    for name, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, name, without_surrogates(value))
     try:
         lesson_dirs = [*(args.lessons or []), *(getattr(args, "sub_lessons", None) or [])]
         settings = resolve_settings(
@@ -343,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return count_tokens(settings, args.files, sys.stdout, sys.stderr)
         if args.command == "export":
             return _cmd_export(settings, args.id, args.format, args.output)
-        return _run_app(settings, args.resume, args.plain)
+        return _run_app(settings, args.resume, args.plain, closed)
     except (SettingsError, StoreError) as exc:
         return _fail(str(exc))
     except FlowError as exc:

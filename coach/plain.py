@@ -8,17 +8,24 @@ transcript that ends with the plan card.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
+import signal
+import time
 from typing import TextIO
 
 from coach.domain.text import Language, clean_for_display
 from coach.engines.base import Chunk, Reply
 from coach.engines.errors import EngineError
 from coach.i18n import t
-from coach.session import Context, Session, message_problem
+from coach.session import SAVE_EVERY, Context, Session, Shown, message_problem
 from coach.store.db import StoreError
 
 QUIT = {"/quit", "/exit", "/выход"}
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>|~#+=.!()-])")
@@ -37,6 +44,11 @@ class PlainChat:
         self.ctx, self.inp, self.out, self.err = ctx, inp, out, err
         self.echo = echo
         """Repeat each message read, so a piped transcript shows both sides."""
+        self._partial: Shown | None = None
+        """The reply streaming now, once saved (at least every SAVE_EVERY seconds)."""
+        self._turn_task: asyncio.Task[None] | None = None
+        self.stopped_by: int | None = None
+        """The signal that stopped a reply mid-stream, if one did."""
 
     def _say(self, text: str) -> None:
         self.out.write(plain_text(text).rstrip() + "\n\n")
@@ -82,7 +94,30 @@ class PlainChat:
             elif name.lower() == "/skip":
                 await self._skip(session)
             else:
-                await self._turn(session, text)
+                self._turn_task = asyncio.create_task(self._turn(session, text))
+                try:
+                    await self._turn_task
+                except asyncio.CancelledError:
+                    if self.stopped_by is None:
+                        raise
+                    self._fail(t("plain_stopped", session.state.language))
+                    return 128 + self.stopped_by
+                finally:
+                    self._turn_task = None
+
+    def stop(self, signum: int) -> None:
+        """Ctrl+C, SIGTERM or SIGHUP: a reply streaming now is stopped and what arrived kept.
+
+        Waiting for a line, nothing is unsaved (each message is committed as it is read), so
+        coach ends at once, as the signal would have it, rather than wait for the line.
+        """
+        task = self._turn_task
+        if task is not None and not task.done():
+            self.stopped_by = signum
+            task.cancel()
+            return
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     async def _write(self, session: Session, activity_id: str) -> None:
         """An activity in plain mode: its brief, lines up to a lone ".", then the feedback."""
@@ -137,6 +172,8 @@ class PlainChat:
             self._fail(str(exc))
             return
         streamed: list[str] = []
+        self._partial = None
+        saved_at = time.monotonic()
         try:
             reply: Reply | None = None
             async for event in session.events(text):
@@ -144,25 +181,48 @@ class PlainChat:
                     streamed.append(event.text)
                     self.out.write(clean_for_display(event.text))
                     self.out.flush()
+                    if time.monotonic() - saved_at >= SAVE_EVERY:  # as the app does
+                        await self._save_partial(session, "".join(streamed))
+                        saved_at = time.monotonic()
                 else:
                     reply = event
             if reply is None:
                 return
-            await asyncio.to_thread(session.record_reply, reply)
+            await asyncio.to_thread(session.record_reply, reply, self._partial)
             if streamed and "".join(streamed) == reply.text:
                 self.out.write("\n\n")
             else:
                 if streamed:
                     self.out.write("\n\n")
                 self._say(reply.text)
+        except asyncio.CancelledError:
+            # Ctrl+C (or SIGTERM, SIGHUP) mid-reply: what arrived stays, marked cancelled.
+            if streamed:
+                self.out.write("\n\n")
+                await self._keep(session, "".join(streamed), "cancelled")
+            raise
         except Exception as exc:  # one line, and the conversation goes on
             if streamed:
                 self.out.write("\n\n")
-                await asyncio.to_thread(session.record_unfinished, "".join(streamed), "error")
+                await self._keep(session, "".join(streamed), "error")
             if isinstance(exc, EngineError):
                 self._fail(exc.localized(session.state.language, front="plain"))
             else:
                 self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        finally:
+            self._partial = None
+
+    async def _save_partial(self, session: Session, text: str) -> None:
+        try:
+            self._partial = await asyncio.to_thread(session.save_partial, text, self._partial)
+        except StoreError as exc:
+            self._fail(str(exc))
+
+    async def _keep(self, session: Session, text: str, status: str) -> None:
+        try:
+            await asyncio.to_thread(session.record_unfinished, text, status, self._partial)
+        except StoreError as exc:
+            self._fail(str(exc))
 
 
 def run_plain(
@@ -179,6 +239,10 @@ def run_plain(
     chat = PlainChat(ctx, inp, out, err, echo)
 
     async def main() -> int:
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, chat.stop, signum)
         try:
             return await chat.run(session)
         finally:

@@ -24,6 +24,8 @@ from coach.store.course import ActivityVersion, ReadHow
 from coach.store.db import Store, StoreError
 
 TITLE_LIMIT = 60
+SAVE_EVERY = 1.0
+"""Seconds between saves of a reply as it streams: a crash or a signal loses at most this."""
 MESSAGE_LIMIT = 20_000
 """Characters in one message: a long letter fits; a 1 MB paste by mistake does not."""
 
@@ -110,6 +112,9 @@ class Session:
         self._unsaved_reads: dict[str, ReadHow] = {}
         self.read_only = False
         """Open in another window: shown, never written, so neither replaces the other's."""
+        self._said: list[ChatMessage] = []
+        """The engine's history so far: complete messages in ``messages[:_said_upto]``."""
+        self._said_upto = 0
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -191,11 +196,27 @@ class Session:
         The history is every complete message before it: a reply cut short by Esc or an
         error stays on screen and on disk, but the model never sees it as said.
         """
-        last = self._last_user()
-        earlier = self.messages[:last] if last is not None else self.messages
-        history = [ChatMessage(m.role, m.content) for m in earlier if m.status == "complete"]
-        async for event in self.ctx.engine.stream(self.state, history, text):
+        async for event in self.ctx.engine.stream(self.state, self._history(), text):
             yield event
+
+    def _history(self) -> list[ChatMessage]:
+        """The complete messages before the last user message, as the engine sees them.
+
+        Built once and extended each turn: messages before the last user message never
+        change again, and copying the whole history every turn made a 10,000-line plain
+        session quadratic (118 s against 1.8 s for 1,000 lines).
+        """
+        last = self._last_user()
+        if last is None:
+            return [ChatMessage(m.role, m.content) for m in self.messages if m.status == "complete"]
+        said = self._said
+        said.extend(
+            ChatMessage(m.role, m.content)
+            for m in self.messages[self._said_upto : last]
+            if m.status == "complete"
+        )
+        self._said_upto = max(self._said_upto, last)
+        return said
 
     def retry_text(self) -> str | None:
         """The last user message, if no complete reply followed it; else None."""

@@ -18,6 +18,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from coach.context.models import DEFAULT_MODEL, ModelOverride
+from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.text import Language
 
 APP_NAME = "coach"
@@ -29,6 +30,8 @@ ENV_ENCODER = "COACH_ENCODER"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 DEFAULT_TIMEOUT = 60.0
+MAX_CONFIG_BYTES = 1_000_000
+"""A config file is a few lines; anything bigger (or /dev/zero) is a mistake, said at once."""
 
 
 class SettingsError(ValueError):
@@ -165,10 +168,12 @@ def _locale_country(environ: Mapping[str, str]) -> str | None:
 
 def _read_config(path: Path) -> ConfigFile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ConfigFile()
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_limited(path, MAX_CONFIG_BYTES).decode("utf-8"))
+    except UnreadableFile as exc:
+        if exc.missing:
+            return ConfigFile()
+        raise SettingsError(f"the config file {path} {exc}") from None
+    except UnicodeDecodeError as exc:
         raise SettingsError(f"cannot read the config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc}") from None

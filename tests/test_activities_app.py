@@ -176,3 +176,23 @@ async def test_fast_typing_then_save_keeps_every_character(
         assert isinstance(app.screen, ActivityScreen)
         cid = app.screen.session.conversation_id
     assert [v.text for v in ctx.store.activity_versions(cid or "")] == [text]
+
+
+async def test_quitting_from_the_editor_keeps_what_was_just_typed(
+    settings: Settings, ctx: Context
+) -> None:
+    """Ctrl+Q (and SIGTERM, SIGHUP, which quit the same way) within the second before the
+    editor's own draft save: the words are written on the way out."""
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await play_app(pilot, ENGLISH_ANSWERS, until="first_step")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        screen.query_one("#writing", TextArea).insert("written just now")
+        await pilot.press("ctrl+q")
+        await app.workers.wait_for_complete()
+    conversation = ctx.store.latest()
+    assert conversation is not None
+    assert ctx.store.activity_draft(conversation, screen.activity.id) == "written just now"

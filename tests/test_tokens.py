@@ -146,4 +146,7 @@ def test_tokens_command_reports_a_bad_file_in_one_line(
     bad.write_bytes(b"\xff\xfe\xfa")
     assert main(["tokens", str(bad), str(tmp_path / "missing.txt")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and all(line.startswith("coach: cannot read") for line in err)
+    assert err == [
+        f"coach: {bad} is not UTF-8 text",
+        f"coach: {tmp_path / 'missing.txt'} cannot be read (No such file or directory)",
+    ]

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from coach.domain import yamlio
+from coach.domain.files import read_limited
 from coach.domain.flow import Flow, LocalText, LocalWords
 from coach.domain.lessons import LessonLibrary
 from coach.domain.state import CoachState
@@ -157,7 +158,7 @@ def parse_activity(raw: bytes, source: str) -> Activity:
     if len(raw) > MAX_ACTIVITY_BYTES:
         raise ValueError(f"larger than {MAX_ACTIVITY_BYTES // 1000} kB")
     try:
-        data = yamlio.load(raw.decode("utf-8"))
+        data = yamlio.load_untrusted(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -177,7 +178,7 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
     catalog = ActivityCatalog()
     try:
         entries = sorted(
-            (e for e in folder.iterdir() if e.name.endswith((".yaml", ".yml")) and e.is_file()),
+            (e for e in folder.iterdir() if e.name.endswith((".yaml", ".yml"))),
             key=lambda e: e.name,
         )
     except OSError as exc:
@@ -186,8 +187,8 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
     for entry in entries:
         source = f"{origin}/{entry.name}"
         try:
-            activity = parse_activity(entry.read_bytes(), source)
-        except (ValueError, OSError) as exc:
+            activity = parse_activity(read_limited(entry, MAX_ACTIVITY_BYTES), source)
+        except (ValueError, OSError) as exc:  # UnreadableFile is a ValueError
             catalog.notices.append(ActivityNotice(source, f"skipped: {exc}"))
             continue
         if catalog.get(activity.id) is not None:

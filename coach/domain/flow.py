@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from coach.domain import yamlio
+from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.text import Language
 from coach.domain.understand import YesNo
 
@@ -24,6 +25,7 @@ PHASES: tuple[PhaseId, ...] = ("opening", "goal", "reality", "options", "will", 
 StepKind = Literal["text", "yesno", "choice", "number", "amount", "scale", "date", "path_choice"]
 
 # Steps the code builds the plan card from; a flow may reword them but must keep them.
+MAX_FLOW_FILE_BYTES = 5_000_000
 REQUIRED_STEPS = (
     "dream_job",
     "monthly_saving",
@@ -259,8 +261,10 @@ def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
 def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
     entry = folder / name
     try:
-        text = entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_limited(entry, MAX_FLOW_FILE_BYTES).decode("utf-8")
+    except UnreadableFile as exc:
+        raise FlowError(f"{name}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise FlowError(f"{name}: cannot be read ({exc})") from None
     try:
         return yamlio.load(text), text

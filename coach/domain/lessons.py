@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 
 from coach.domain import yamlio
+from coach.domain.files import UnreadableFile, read_limited, walk
 from coach.domain.text import LANGUAGES, Language, detect_language, word_count
 
 LESSON_SUFFIXES = (".md", ".markdown", ".txt")
@@ -125,7 +126,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
         raise LessonError("front matter starts with --- but is never closed")
     raw_meta = "\n".join(lines[1:end])
     try:
-        meta = yamlio.load(raw_meta) if raw_meta.strip() else {}
+        meta = yamlio.load_untrusted(raw_meta) if raw_meta.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -221,22 +222,14 @@ def parse_lesson(lesson_id: str, raw: bytes, source: str, origin: str = BUILT_IN
 
 
 def _walk(folder: Traversable) -> Iterator[Traversable]:
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name.startswith("_"):
-            continue
-        if entry.name.lower().endswith(LESSON_SUFFIXES):
-            yield entry
-        elif entry.is_dir():
-            yield from _walk(entry)
+    return walk(folder, lambda name: name.lower().endswith(LESSON_SUFFIXES))
 
 
 def _read(entry: Traversable) -> bytes:
-    if entry.is_dir():
-        raise LessonError("is a directory, not a lesson file")
-    if isinstance(entry, Path) and entry.stat().st_size > MAX_LESSON_BYTES:
-        size = entry.stat().st_size
-        raise LessonError(f"larger than {MAX_LESSON_BYTES // 1_000_000} MB ({size} bytes)")
-    return entry.read_bytes()
+    try:
+        return read_limited(entry, MAX_LESSON_BYTES)
+    except UnreadableFile as exc:
+        raise LessonError(str(exc)) from None
 
 
 def load_folder(folder: Traversable, origin: str) -> tuple[list[Lesson], list[LessonNotice]]:

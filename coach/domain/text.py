@@ -14,6 +14,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 # C0 controls except tab and newline, DEL, and C1 controls. ESC (0x1b) is among them, so no
 # CSI/OSC sequence (colours, OSC 52 clipboard writes, hyperlinks) can survive cleaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates are what Python makes of bytes that are not UTF-8 in argv, file names and
+# (with surrogateescape) stdin. They cannot be encoded again, so SQLite, a terminal or a file
+# would fail on them: they become U+FFFD, the replacement character.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+#>=]|\d+[.)])", re.MULTILINE)
 
@@ -31,14 +35,21 @@ def detect_language(text: str, default: Language | None = None) -> Language | No
     return "ru" if cyr >= lat else "en"
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (an undecodable byte) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_for_display(text: str) -> str:
     """Remove terminal control characters so text can never drive the terminal.
 
     Carriage returns become newlines (CRLF pasted from Windows stays readable); everything
-    else below 0x20 except tab and newline, DEL and the C1 range is dropped.
+    else below 0x20 except tab and newline, DEL and the C1 range is dropped. Lone
+    surrogates (bytes that were not UTF-8, as in a file name) become U+FFFD, so writing
+    the text out can never fail.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def escape_markdown(text: str) -> str:

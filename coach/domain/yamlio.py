@@ -35,6 +35,22 @@ def load(text: str) -> Any:
     return yaml.load(text, Loader=Loader)
 
 
+def load_untrusted(text: str) -> Any:
+    """Parse YAML from a file anyone may have written, refusing aliases (``*name``).
+
+    Aliases let a few lines expand into billions of values (the "billion laughs"): a lesson's
+    front matter took 15 s and 3.7 GB. Front matter and activities never need them, so the
+    events are checked first (cheap, in C) and an alias is a syntax error with its line.
+    """
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                problem="aliases (*name) are not allowed here",
+                problem_mark=getattr(event, "start_mark", None),
+            )
+    return yaml.load(text, Loader=Loader)
+
+
 def compose(text: str) -> yaml.Node | None:
     """Parse YAML text into nodes that know their line numbers (for error messages)."""
     return yaml.compose(text, Loader=Loader)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
+import signal
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -29,6 +32,18 @@ if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the 
 
 
 WARM_UP_DELAY = 0.3
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+"""Closing the window (SIGHUP) or `kill` (SIGTERM): quit as Ctrl+Q does, draft kept."""
+
+
+def _terminal_gone() -> bool:
+    """True when the terminal hung up: a write to it, even of nothing, fails (EIO)."""
+    stream = sys.__stderr__  # where Textual writes
+    try:
+        os.write(stream.fileno() if stream is not None else 2, b"")
+    except (OSError, ValueError):
+        return True
+    return False
 
 
 class CoachApp(CourseActions):
@@ -56,12 +71,18 @@ class CoachApp(CourseActions):
         self.offline = ctx.engine.name == "offline"
         self.mode = mode
         """What the top bar says about the engine when it is not offline (the model name)."""
+        self.stopped_by: int | None = None
+        """The signal that ended the app, if one did (the exit status is 128 + it)."""
 
     def _chat(self, session: Session) -> ChatScreen:
         return ChatScreen(session, self.offline, self.mode)
 
     def on_mount(self) -> None:
         self.call_after_refresh(gc.freeze)
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:  # only the main thread may; tests run elsewhere too
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._stop, signum)
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
         unknown = set(self.options.keymap) - KEY_IDS
@@ -127,6 +148,12 @@ class CoachApp(CourseActions):
         return screens[-1] if screens else None
 
     async def _save_draft(self) -> None:
+        # An activity being written keeps its words too. Its screen loads on first use, so
+        # it is found by what it can do rather than by its class.
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft", None)
+            if keep is not None:
+                await keep()
         chat = self.chat
         if chat is None:
             return
@@ -221,12 +248,32 @@ class CoachApp(CourseActions):
         if chat is not None and chat.session.conversation_id == event.conversation_id:
             await self.show_new_session()
 
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
+
+    def _stop(self, signum: int) -> None:
+        """A signal to end: the same quit as Ctrl+Q.
+
+        The draft is kept, and Textual's own exit restores the terminal (mouse reporting and
+        the alternate screen off).
+        """
+        if self.stopped_by is not None:
+            return  # a second signal while quitting changes nothing
+        self.stopped_by = signum
+        self.run_worker(self.action_quit(), group="quit")
+
     async def action_quit(self) -> None:
         """Quit, keeping any unsent text as the conversation's draft.
 
         A reply still streaming is stopped first, so what arrived is saved as cancelled
-        rather than left to the last once-a-second save.
+        rather than left to the last once-a-second save. After a signal the draft is saved
+        first: with the window gone, nothing else can be counted on.
         """
+        if self.stopped_by is not None:
+            await self._save_draft()
         chat = self.chat
         if chat is not None and chat.turn is not None:
             chat.turn.cancel()
@@ -235,7 +282,13 @@ class CoachApp(CourseActions):
         await self._save_draft()
         with contextlib.suppress(Exception):  # closing connections must never stop a quit
             await self.ctx.engine.aclose()
-        self.exit()
+        if self.stopped_by is not None and _terminal_gone():
+            # The window closed (SIGHUP): there is no terminal left to restore, and Textual's
+            # writer thread, dead on EIO, would block its exit forever. All is saved.
+            with contextlib.suppress(Exception):
+                self.ctx.store.close()
+            os._exit(128 + self.stopped_by)
+        self.exit(return_code=0 if self.stopped_by is None else 128 + self.stopped_by)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

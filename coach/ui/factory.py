@@ -13,6 +13,9 @@ from coach.ui.app import CoachApp
 
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:
     """Build the app from resolved settings and a wired context (store, engine, content)."""
+    from coach.ui import paste
+
+    paste.install()  # before the driver starts: pasted control characters are not keys
     notices = [(clean_for_display(str(n)), n.level == "warning") for n in ctx.lessons.notices]
     if ctx.store.moved_aside is not None:
         moved = t("db_moved", settings.language).format(path=ctx.store.moved_aside)

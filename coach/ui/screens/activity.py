@@ -25,6 +25,7 @@ from coach.session import MESSAGE_LIMIT, Session
 from coach.store.course import ActivityVersion
 from coach.ui.screens.chat import one_line
 from coach.ui.strings import t
+from coach.ui.widgets.chat_input import CleanTextArea
 from coach.ui.widgets.key_bar import KeyBar
 
 DRAFT_EVERY = 1.0
@@ -62,7 +63,7 @@ class ActivityScreen(Screen[bool]):
             meta = t("activity_from", lang).format(lesson=source)
             yield Static(Content(clean_for_display(meta)), id="activity-meta")
             yield Static(Content(clean_for_display(activity.instructions(lang).strip())))
-        yield TextArea(id="writing", soft_wrap=True, tab_behavior="focus")
+        yield CleanTextArea(id="writing", soft_wrap=True, tab_behavior="focus")
         yield Static(id="note")
         with Horizontal(id="editor-bar"):
             yield Static(id="count")
@@ -131,6 +132,13 @@ class ActivityScreen(Screen[bool]):
             self._show_count(one_line(exc))
             return False
         return True
+
+    async def keep_draft(self) -> None:
+        """Write the draft now, not a second from now: the app is quitting (Ctrl+Q, a signal)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        await self._write_draft()
 
     def _stop_drafts(self) -> None:
         """Saving a version clears the draft; no pending draft write may bring it back."""

@@ -21,7 +21,7 @@ from coach.domain.machine import quick_answers
 from coach.domain.text import clean_for_display
 from coach.engines.base import Chunk, ContextUse, Reply
 from coach.engines.errors import EngineError
-from coach.session import Session, Shown, message_problem
+from coach.session import SAVE_EVERY, Session, Shown, message_problem
 from coach.store.db import StoreError
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
@@ -42,7 +42,6 @@ RECENT = 20
 """Messages mounted on opening a conversation: more than a screenful, few enough to be quick."""
 BATCH = 50
 """Older messages mounted each time the user scrolls to the top."""
-SAVE_EVERY = 1.0
 """Seconds between saves of a reply while it streams: a crash loses at most this much."""
 
 

@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from coach.domain.text import clean_for_display
+
 TITLE_MAX = 80
 
 
@@ -24,7 +26,8 @@ class RenameScreen(ModalScreen[str | None]):
 
     def __init__(self, prompt: str, current: str) -> None:
         super().__init__()
-        self.prompt, self.current = prompt, current
+        # A title can hold anything an import or an old version stored: shown cleaned.
+        self.prompt, self.current = prompt, " ".join(clean_for_display(current).split())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

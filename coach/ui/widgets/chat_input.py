@@ -10,10 +10,28 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
+from coach.domain.text import clean_for_display
+
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
-class ChatInput(TextArea):
+class CleanTextArea(TextArea):
+    """A TextArea whose pastes keep their text and lines but lose control characters.
+
+    Escape sequences in a paste are already kept from turning into key presses (see
+    coach/ui/paste.py); what is left of them (BEL, backspace, a bare ESC) is dropped here.
+    """
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        cleaned = clean_for_display(event.text)
+        if cleaned == event.text:
+            await super()._on_paste(event)
+            return
+        event.prevent_default()
+        await super()._on_paste(events.Paste(cleaned))
+
+
+class ChatInput(CleanTextArea):
     """The message box. Pasted text keeps its new lines; only a typed Enter sends."""
 
     # Enter is handled in _on_key, in the same queue as the typed characters: as a priority
