@@ -41,7 +41,7 @@ def test_delete_all_names_and_erases_the_set_aside_copies(
     _one_conversation(data)
     copies = _copies(data)
     asked: list[str] = []
-    monkeypatch.setattr("coach.cli._confirm", lambda q: asked.append(q) or False)
+    monkeypatch.setattr("coach.cli.ask", lambda q: asked.append(q) or False)
     assert main(["delete", "--all"]) == 1  # said no: nothing is touched
     assert all(copy.name in asked[0] for copy in copies)
     assert "2 set-aside copies" in asked[0]
