@@ -92,7 +92,8 @@ async def test_chunks_show_while_the_reply_streams(server: FakeOpenAI, llm_ctx: 
         box.insert("typing while it streams")  # the box stays usable
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert streaming.text == text and box.text == "typing while it streams"
+        # the model's words whole, then what the offline reading noted (this model calls no tools)
+        assert streaming.text.startswith(text.rstrip()) and box.text == "typing while it streams"
 
 
 async def test_escape_stops_a_reply_keeps_the_part_and_retry_sends_again(
@@ -119,7 +120,7 @@ async def test_escape_stops_a_reply_keeps_the_part_and_retry_sends_again(
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert list(app.screen.query(CoachMessage))[-1].text == "Let's try that again."
+        assert list(app.screen.query(CoachMessage))[-1].text.startswith("Let's try that again.")
         # the retry did not repeat the user's message, and the model never saw the stopped part
         assert [m.role for m in llm_ctx.store.messages(cid)].count("user") == 1
         sent = server.requests[-1]["messages"]
