@@ -197,7 +197,7 @@ class Recorder:
         tool = self._tools.get(name)
         if tool is None:
             return Outcome(False, f"error: there is no tool named {name!r}")
-        args = parse_arguments(arguments) if not isinstance(arguments, dict) else arguments
+        args = arguments if isinstance(arguments, dict | None) else parse_arguments(arguments)
         if args is None:
             return Outcome(
                 False,
