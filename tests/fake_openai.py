@@ -242,6 +242,8 @@ class FakeOpenAI:
                     server.sent_chars += len(piece)
                     if script.fault == "stream_error" and n + 1 >= script.cut_after:
                         body = shape.error_body(profile, script.status, script.message)
+                        if "error" not in body:  # vLLM wraps its error body in a stream
+                            body = {"error": body}
                         self._send(f"data: {json.dumps(body)}\n\n")
                         self._send("")
                         return
