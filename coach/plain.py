@@ -8,7 +8,10 @@ transcript that ends with the plan card.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import signal
+import threading
 from typing import TextIO
 
 from coach.domain.text import Language, clean_for_display
@@ -30,6 +33,32 @@ def plain_text(markdown: str) -> str:
     return _ESCAPED.sub(r"\1", _HEADING.sub("", text))
 
 
+class _Lines:
+    """Streamed Markdown printed a whole line at a time, as plain text like every message."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._line = ""
+        self.printed = False
+
+    def feed(self, piece: str) -> None:
+        self._line += clean_for_display(piece)
+        *whole, self._line = self._line.split("\n")
+        for line in whole:
+            self.out.write(plain_text(line) + "\n")
+            self.printed = True
+        self.out.flush()
+
+    def end(self) -> None:
+        """The last line, and the blank line that ends every message."""
+        if self._line:
+            self.out.write(plain_text(self._line))
+            self._line, self.printed = "", True
+        if self.printed:
+            self.out.write("\n\n")
+            self.out.flush()
+
+
 class PlainChat:
     """Reads messages from ``inp`` and writes the conversation to ``out``; errors to ``err``."""
 
@@ -37,6 +66,8 @@ class PlainChat:
         self.ctx, self.inp, self.out, self.err = ctx, inp, out, err
         self.echo = echo
         """Repeat each message read, so a piped transcript shows both sides."""
+        self._turn_task: asyncio.Task[None] | None = None
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
 
     def _say(self, text: str) -> None:
         self.out.write(plain_text(text).rstrip() + "\n\n")
@@ -61,8 +92,9 @@ class PlainChat:
         # sent sooner waits for the same load inside the engine.
         warming = asyncio.create_task(self.ctx.engine.warm_up())
         warming.add_done_callback(self._warmed)
+        self._start_reading()
         while True:
-            line = await asyncio.to_thread(self.inp.readline)
+            line = await self._lines.get()
             if not line:
                 return 0
             text = line.rstrip("\n").rstrip("\r")
@@ -82,7 +114,31 @@ class PlainChat:
             elif name.lower() == "/skip":
                 await self._skip(session)
             else:
-                await self._turn(session, text)
+                self._turn_task = asyncio.create_task(self._turn(session, text))
+                try:
+                    await self._turn_task
+                finally:
+                    self._turn_task = None
+
+    def _start_reading(self) -> None:
+        """Read stdin in a daemon thread: Ctrl+C at the prompt must not wait for a line."""
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            while True:
+                line = self.inp.readline()
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="plain-stdin", daemon=True).start()
+
+    def interrupt(self) -> bool:
+        """Ctrl+C: stop the reply in flight, if there is one. False: nothing to stop."""
+        if self._turn_task is None or self._turn_task.done():
+            return False
+        self._turn_task.cancel()
+        return True
 
     async def _write(self, session: Session, activity_id: str) -> None:
         """An activity in plain mode: its brief, lines up to a lone ".", then the feedback."""
@@ -95,7 +151,7 @@ class PlainChat:
         self._say(f"{activity.title(lang)}\n\n{activity.instructions(lang).strip()}")
         self._say(t("plain_write_intro", lang))
         lines: list[str] = []
-        while (line := await asyncio.to_thread(self.inp.readline)) and line.strip() != ".":
+        while (line := await self._lines.get()) and line.strip() != ".":
             lines.append(line.rstrip("\n").rstrip("\r"))
         text = "\n".join(lines).strip()
         if not text:
@@ -137,27 +193,29 @@ class PlainChat:
             self._fail(str(exc))
             return
         streamed: list[str] = []
+        lines = _Lines(self.out)
         try:
             reply: Reply | None = None
             async for event in session.events(text):
                 if isinstance(event, Chunk):
                     streamed.append(event.text)
-                    self.out.write(clean_for_display(event.text))
-                    self.out.flush()
+                    lines.feed(event.text)
                 else:
                     reply = event
+            lines.end()
             if reply is None:
                 return
             await asyncio.to_thread(session.record_reply, reply)
-            if streamed and "".join(streamed) == reply.text:
-                self.out.write("\n\n")
-            else:
-                if streamed:
-                    self.out.write("\n\n")
-                self._say(reply.text)
-        except Exception as exc:  # one line, and the conversation goes on
+            if "".join(streamed).strip() != reply.text.strip():
+                self._say(reply.text)  # words the engine did not stream: shown whole
+        except asyncio.CancelledError:  # Ctrl+C: the reply stops, the conversation goes on
+            lines.end()
             if streamed:
-                self.out.write("\n\n")
+                await asyncio.to_thread(session.record_unfinished, "".join(streamed), "cancelled")
+            self._fail(t("err_interrupted", session.state.language))
+        except Exception as exc:  # one line, and the conversation goes on
+            lines.end()
+            if streamed:
                 await asyncio.to_thread(session.record_unfinished, "".join(streamed), "error")
             if isinstance(exc, EngineError):
                 self._fail(exc.localized(session.state.language, front="plain"))
@@ -179,8 +237,19 @@ def run_plain(
     chat = PlainChat(ctx, inp, out, err, echo)
 
     async def main() -> int:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+
+        def on_interrupt() -> None:  # a second Ctrl+C, or one at the prompt, quits
+            if not chat.interrupt() and task is not None:
+                task.cancel()
+
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: the default
+            loop.add_signal_handler(signal.SIGINT, on_interrupt)
         try:
             return await chat.run(session)
+        except asyncio.CancelledError:
+            return 130
         finally:
             await ctx.engine.aclose()
 
