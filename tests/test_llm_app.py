@@ -161,6 +161,23 @@ async def test_a_cut_stream_keeps_what_arrived_marked_unfinished(
         assert cid is not None and llm_ctx.store.messages(cid)[-1].status == "error"
 
 
+async def test_a_reply_cut_by_length_is_kept_marked_with_why_and_ctrl_r(
+    server: FakeOpenAI, llm_ctx: Context
+) -> None:
+    """Issue 12, item 3: a stream that ends with finish_reason "length" is not a whole reply."""
+    app = make_app(_settings(server), llm_ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        server.add(Script(text="Thank you for ", finish="length"))
+        await send(pilot, "hello")
+        last = list(app.screen.query(CoachMessage))[-1]
+        assert last.text.strip() == "Thank you for" and last.border_subtitle == "not finished"
+        assert "cut off" in _status(pilot) and "max_output" in _status(pilot)
+        assert "ctrl+r" in _status(pilot)
+        cid = chat(pilot).session.conversation_id
+        assert cid is not None and llm_ctx.store.messages(cid)[-1].status == "error"
+        assert chat(pilot).session.retry_text() == "hello"
+
+
 async def test_offline_mode_has_no_context_meter(settings: Settings, ctx: Context) -> None:
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
