@@ -42,7 +42,6 @@ from coach.engines.writing import (
     feedback_messages,
     read_feedback,
 )
-from coach.i18n import t
 
 MODERATION_TIMEOUT = 5.0
 MAX_ROUNDS = 4
@@ -265,7 +264,7 @@ class LLMEngine:
                 tail.append({"role": "tool", "tool_call_id": call.id, "content": outcome.message})
         self.calls_tools = self.calls_tools or called
         if not self.calls_tools:  # a model that never calls tools: the offline reading records
-            heard = self.offline_heard(state, text)
+            heard = self.offline.listener.heard_instead(state, text)
             if heard is not None:
                 s, noted = heard  # its words carry the plan card when it made the plan
                 yield Chunk(("\n\n" if parts else "") + noted)
@@ -283,25 +282,6 @@ class LLMEngine:
         if packed is not None:
             context = ContextUse(packed.used, packed.window, packed.reserve, self.counter.exact)
         yield Reply("\n\n".join(parts), s, context)
-
-    def offline_heard(self, before: CoachState, text: str) -> tuple[CoachState, str] | None:
-        """What the offline reading records from a message the model recorded nothing from.
-
-        Its reply names what it took and asks the next question, so the user can correct
-        it; None when it heard no fact either (a greeting, a question back).
-        """
-        if text.rstrip().endswith("?"):
-            return None  # a question back is not an answer, whatever the reading makes of it
-        reply = self.offline.respond(before, text)
-        heard = reply.state
-        new = {k: a for k, a in heard.answers.items() if before.answers.get(k) != a}
-        literal = text.strip().lower().rstrip(".!")
-        if not new or (
-            not before.answers  # a first message said whole is a greeting more often than a goal
-            and any(a.text.strip().lower() == literal for a in new.values())
-        ):
-            return None  # nothing heard, or "hello" taken for a dream job
-        return heard, f"{t('offline_noted', heard.language)}\n\n{reply.text}"
 
     async def feedback(self, activity: Activity, text: str, language: Language) -> Feedback:
         """The model's feedback against the rubric, forced through one strict tool call.
