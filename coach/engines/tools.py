@@ -2,8 +2,9 @@
 
 Each tool's arguments are a pydantic model; the schema sent to the API is OpenAI's strict form
 of it. A call is validated twice: by pydantic (types, enums), then against the flow (does the
-step apply now, is the number in range, is the date in the future). A rejected call changes
-nothing and the model is told why, so it can ask the user again or correct itself.
+step apply now, is the number in range, is the date in the future). The fields of a step
+tool are checked one by one: the valid ones are recorded, and the model is told which were
+not and why, so it can ask the user again or correct itself. Unknown fields are ignored.
 """
 
 from __future__ import annotations
@@ -169,6 +170,7 @@ class Recorder:
 
     @property
     def names(self) -> list[str]:
+        """Every tool's name: the ones a call written as text may name."""
         return list(self._tools)
 
     def usable(self, s: CoachState) -> list[str]:
