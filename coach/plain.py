@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import signal
+import threading
 import time
 from typing import TextIO
 
@@ -37,6 +38,39 @@ def plain_text(markdown: str) -> str:
     return _ESCAPED.sub(r"\1", _HEADING.sub("", text))
 
 
+class _Lines:
+    """Streamed Markdown printed as plain text like every message, a word or a line at a time."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._line = ""
+        self.printed = False
+
+    def feed(self, piece: str) -> None:
+        self._line += clean_for_display(piece)
+        *whole, self._line = self._line.split("\n")
+        for line in whole:
+            self.out.write(plain_text(line) + "\n")
+            self.printed = True
+        # Whole words go out as they come, unless an emphasis or code span is still open:
+        # a long paragraph must stream, not wait for its end.
+        cut = self._line.rfind(" ")
+        if cut > 0 and self._line.count("*") % 2 == 0 and self._line.count("`") % 2 == 0:
+            words, self._line = self._line[: cut + 1], self._line[cut + 1 :]
+            self.out.write(plain_text(words))
+            self.printed = True
+        self.out.flush()
+
+    def end(self) -> None:
+        """The last line, and the blank line that ends every message."""
+        if self._line:
+            self.out.write(plain_text(self._line))
+            self._line, self.printed = "", True
+        if self.printed:
+            self.out.write("\n\n")
+            self.out.flush()
+
+
 class PlainChat:
     """Reads messages from ``inp`` and writes the conversation to ``out``; errors to ``err``."""
 
@@ -49,6 +83,9 @@ class PlainChat:
         self._turn_task: asyncio.Task[None] | None = None
         self.stopped_by: int | None = None
         """The signal that stopped a reply mid-stream, if one did."""
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self.interrupted = False
+        """Ctrl+C stopped the reply in flight: the conversation goes on."""
 
     def _say(self, text: str) -> None:
         self.out.write(plain_text(text).rstrip() + "\n\n")
@@ -73,8 +110,9 @@ class PlainChat:
         # sent sooner waits for the same load inside the engine.
         warming = asyncio.create_task(self.ctx.engine.warm_up())
         warming.add_done_callback(self._warmed)
+        self._start_reading()
         while True:
-            line = await asyncio.to_thread(self.inp.readline)
+            line = await self._lines.get()
             if not line:
                 return 0
             text = line.rstrip("\n").rstrip("\r")
@@ -108,16 +146,35 @@ class PlainChat:
     def stop(self, signum: int) -> None:
         """Ctrl+C, SIGTERM or SIGHUP: a reply streaming now is stopped and what arrived kept.
 
+        After Ctrl+C the conversation goes on; SIGTERM and SIGHUP then end coach.
+
         Waiting for a line, nothing is unsaved (each message is committed as it is read), so
         coach ends at once, as the signal would have it, rather than wait for the line.
         """
         task = self._turn_task
         if task is not None and not task.done():
-            self.stopped_by = signum
+            # Ctrl+C stops the reply, as Esc does in the app; SIGTERM and SIGHUP end coach.
+            if signum == getattr(signal, "SIGINT", None):
+                self.interrupted = True
+            else:
+                self.stopped_by = signum
             task.cancel()
             return
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
+
+    def _start_reading(self) -> None:
+        """Read stdin in a daemon thread: Ctrl+C at the prompt must not wait for a line."""
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            while True:
+                line = self.inp.readline()
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="plain-stdin", daemon=True).start()
 
     async def _write(self, session: Session, activity_id: str) -> None:
         """An activity in plain mode: its brief, lines up to a lone ".", then the feedback."""
@@ -130,7 +187,7 @@ class PlainChat:
         self._say(f"{activity.title(lang)}\n\n{activity.instructions(lang).strip()}")
         self._say(t("plain_write_intro", lang))
         lines: list[str] = []
-        while (line := await asyncio.to_thread(self.inp.readline)) and line.strip() != ".":
+        while (line := await self._lines.get()) and line.strip() != ".":
             lines.append(line.rstrip("\n").rstrip("\r"))
         text = "\n".join(lines).strip()
         if not text:
@@ -174,36 +231,36 @@ class PlainChat:
         streamed: list[str] = []
         self._partial = None
         saved_at = time.monotonic()
+        lines = _Lines(self.out)
         try:
             reply: Reply | None = None
             async for event in session.events(text):
                 if isinstance(event, Chunk):
                     streamed.append(event.text)
-                    self.out.write(clean_for_display(event.text))
-                    self.out.flush()
+                    lines.feed(event.text)
                     if time.monotonic() - saved_at >= SAVE_EVERY:  # as the app does
                         await self._save_partial(session, "".join(streamed))
                         saved_at = time.monotonic()
                 else:
                     reply = event
+            lines.end()
             if reply is None:
                 return
             await asyncio.to_thread(session.record_reply, reply, self._partial)
-            if streamed and "".join(streamed) == reply.text:
-                self.out.write("\n\n")
-            else:
-                if streamed:
-                    self.out.write("\n\n")
-                self._say(reply.text)
+            if "".join(streamed).strip() != reply.text.strip():
+                self._say(reply.text)  # words the engine did not stream: shown whole
         except asyncio.CancelledError:
-            # Ctrl+C (or SIGTERM, SIGHUP) mid-reply: what arrived stays, marked cancelled.
+            # Ctrl+C, SIGTERM or SIGHUP mid-reply: what arrived stays, marked cancelled.
+            lines.end()
             if streamed:
-                self.out.write("\n\n")
                 await self._keep(session, "".join(streamed), "cancelled")
-            raise
+            if not self.interrupted:
+                raise
+            self.interrupted = False
+            self._fail(t("err_interrupted", session.state.language))
         except Exception as exc:  # one line, and the conversation goes on
+            lines.end()
             if streamed:
-                self.out.write("\n\n")
                 await self._keep(session, "".join(streamed), "error")
             if isinstance(exc, EngineError):
                 self._fail(exc.localized(session.state.language, front="plain"))
@@ -245,6 +302,8 @@ def run_plain(
                 loop.add_signal_handler(signum, chat.stop, signum)
         try:
             return await chat.run(session)
+        except asyncio.CancelledError:
+            return 130
         finally:
             await ctx.engine.aclose()
 

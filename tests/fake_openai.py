@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests import server_profiles as shape
+
 STATUS_FAULTS = {"400", "401", "403", "404", "429", "500", "503"}
 FAULTS = STATUS_FAULTS | {"context_length", "timeout", "cut", "malformed", "empty"}
+FAULTS |= {"server", "json_200", "stream_error"}
+"""server: ``status`` with ``message`` in the profile's error body; json_200: that body with
+status 200; stream_error: an error event after the first pieces of text."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -34,6 +39,16 @@ class Script:
     retry_after: float | None = None
     cut_after: int = 2
     """For "cut" and "malformed": how many good chunks come first."""
+    finish: str | None = "auto"
+    """The finish reason sent; "auto" as the profile would, None for none at all."""
+    think: str = ""
+    """Thinking written into the content as <think>…</think> before the text."""
+    reasoning: str = ""
+    """Thinking sent apart, as the profile's reasoning field."""
+    object_args: bool = False
+    """Tool arguments sent as a JSON object rather than a string."""
+    status: int = 400
+    message: str = ""
 
     def __post_init__(self) -> None:
         assert self.fault is None or self.fault in FAULTS, self.fault
@@ -46,7 +61,10 @@ def text_chunks(text: str, size: int) -> list[str]:
 class FakeOpenAI:
     """Serves queued Scripts in order; records every request body it receives."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, profile: str = "openai") -> None:
+        assert profile in shape.PROFILES, profile
+        self.profile = profile
+        """Which server's stream and error shapes to send (see tests/server_profiles.py)."""
         self.queue: deque[Script] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -138,9 +156,10 @@ class FakeOpenAI:
             def _error(
                 self, status: int, code: str, message: str, headers: dict[str, str] | None = None
             ) -> None:
-                payload = json.dumps(
-                    {"error": {"message": message, "type": "test_error", "code": code}}
-                ).encode()
+                body = shape.error_body(server.profile, status, message)
+                if server.profile == "openai":
+                    body["error"]["code"] = code
+                payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -162,6 +181,10 @@ class FakeOpenAI:
                         "context_length_exceeded",
                         "This model's maximum context length is 8192 tokens.",
                     )
+                elif fault == "server":
+                    self._error(script.status, f"test_{script.status}", script.message)
+                elif fault == "json_200":
+                    self._error(200, "test_200", script.message)
                 elif fault == "timeout":
                     time.sleep(script.delay or 3.0)
                     self.close_connection = True
@@ -177,11 +200,14 @@ class FakeOpenAI:
                 self._send(f"data: {json.dumps(payload)}\n\n")
 
             def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+                fingerprint = {"system_fingerprint": "fp_ollama"}
+                extra = fingerprint if server.profile.startswith("ollama") else {}
                 return {
                     "id": "chatcmpl-test",
                     "object": "chat.completion.chunk",
                     "created": 0,
                     "model": "test",
+                    **extra,
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
                 }
 
@@ -204,22 +230,34 @@ class FakeOpenAI:
                         self._send("")
                     self.close_connection = True
                     return
-                self._event(self._chunk({"role": "assistant", "content": ""}))
-                for piece in pieces:
+                profile = server.profile
+                self._event(self._chunk(shape.role_delta(profile)))
+                for piece in text_chunks(script.reasoning, script.chunk_chars):
+                    self._event(self._chunk(shape.reasoning_delta(profile, piece)))
+                thought = f"<think>{script.think}</think>" if script.think else ""
+                for n, piece in enumerate(text_chunks(thought, script.chunk_chars) + pieces):
                     if script.delay:
                         time.sleep(script.delay)
-                    self._event(self._chunk({"content": piece}))
+                    self._event(self._chunk(shape.content_delta(profile, piece)))
                     server.sent_chars += len(piece)
-                for index, (name, args) in enumerate(script.tool_calls):
-                    text = args if isinstance(args, str) else json.dumps(args)
-                    half = len(text) // 2
-                    first = {"name": name, "arguments": text[:half]}
-                    call = {"index": index, "id": f"call_{index}", "type": "function"}
-                    self._event(self._chunk({"tool_calls": [{**call, "function": first}]}))
-                    rest = {"index": index, "function": {"arguments": text[half:]}}
-                    self._event(self._chunk({"tool_calls": [rest]}))
-                finish = "tool_calls" if script.tool_calls else "stop"
-                self._event(self._chunk({}, finish))
+                    if script.fault == "stream_error" and n + 1 >= script.cut_after:
+                        body = shape.error_body(profile, script.status, script.message)
+                        if "error" not in body:  # vLLM wraps its error body in a stream
+                            body = {"error": body}
+                        self._send(f"data: {json.dumps(body)}\n\n")
+                        self._send("")
+                        return
+                calls = shape.tool_call_deltas(profile, script.tool_calls, script.object_args)
+                for delta in calls:
+                    self._event(self._chunk(delta))
+                finish = script.finish
+                if finish == "auto":
+                    finish = shape.finish_reason(profile, bool(script.tool_calls))
+                if finish is not None:
+                    self._event(self._chunk({}, finish))
+                trailer = shape.trailer(profile)
+                if trailer is not None:
+                    self._event({**self._chunk({}), **trailer})
                 self._send("data: [DONE]\n\n")
                 self._send("")
                 server.done.append(time.perf_counter())
@@ -228,8 +266,8 @@ class FakeOpenAI:
 
 
 @contextmanager
-def running() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
+def running(profile: str = "openai") -> Iterator[FakeOpenAI]:
+    server = FakeOpenAI(profile=profile).start()
     try:
         yield server
     finally:
@@ -249,10 +287,21 @@ def main() -> None:
     parser.add_argument("--script", choices=["english", "none"], default="english")
     parser.add_argument("--delay", type=float, default=0.03, help="seconds between chunks")
     parser.add_argument("--fault", choices=sorted(FAULTS), help="answer the first request so")
+    parser.add_argument("--profile", choices=shape.PROFILES, default="openai")
+    parser.add_argument("--message", default="", help="the server's words, for --fault server")
+    parser.add_argument("--status", type=int, default=400, help="for --fault server")
     args = parser.parse_args()
-    server = FakeOpenAI(port=args.port)
+    server = FakeOpenAI(port=args.port, profile=args.profile)
     if args.fault:
-        server.add(Script(fault=args.fault, text="This reply breaks off", retry_after=5))
+        server.add(
+            Script(
+                fault=args.fault,
+                text="This reply breaks off",
+                retry_after=5,
+                message=args.message,
+                status=args.status,
+            )
+        )
     if args.script == "english":
         from tests.llm_script import ENGLISH_LLM
 

@@ -64,7 +64,7 @@ async def test_the_model_gives_feedback_against_the_rubric_in_the_users_language
 @pytest.mark.parametrize(
     ("script", "key"),
     [
-        (Script(fault="500"), "err_5xx"),
+        (Script(fault="500"), "err_server_5xx"),
         (Script(tool_calls=[("give_feedback", "{not json")]), "err_feedback"),
         (Script(text="Great job!"), "err_feedback"),  # words, no tool call
     ],

@@ -196,7 +196,8 @@ async def test_a_server_without_moderation_just_coaches(
     server.add(Script(text="Why a nurse?"), Script(text="And by when?"))
     first = await last_reply(engine, state, "a nurse")
     second = await last_reply(engine, first.state, "to help people")
-    assert (first.text, second.text) == ("Why a nurse?", "And by when?")
+    # the model's words first; what the offline reading noted follows (no tool calls here)
+    assert first.text.startswith("Why a nurse?") and second.text.startswith("And by when?")
     assert server.moderated == ["a nurse"]  # a 404 turns it off for the session
 
 

@@ -71,7 +71,9 @@ async def test_kill_9_mid_reply_keeps_the_message_and_all_but_the_last_second(
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert list(app.screen.query(CoachMessage))[-1].text == "Let's pick up where we left off."
+        # the model's words, then what the offline reading noted (this model calls no tools)
+        last_text = list(app.screen.query(CoachMessage))[-1].text
+        assert last_text.startswith("Let's pick up where we left off.")
         assert chat(pilot).session.messages[-1].status == "complete"
 
 

@@ -84,7 +84,7 @@ async def test_a_reply_streams_in_pieces_and_ends_with_the_whole_text(
     server: FakeOpenAI, engine: LLMEngine
 ) -> None:
     server.add(Script(text="Tell me more about what a nurse does for you.", chunk_chars=5))
-    chunks, reply = await run(engine, opening(engine), "I like helping people")
+    chunks, reply = await run(engine, opening(engine), "Hello, can you help me?")
     assert len(chunks) >= 9
     assert "".join(chunks) == reply.text == "Tell me more about what a nurse does for you."
     assert reply.context is not None and reply.context.exact
@@ -281,7 +281,7 @@ async def test_each_fault_becomes_one_clear_line_and_the_next_try_works(
         assert "".join(chunks) == script.text[: 4 * script.cut_after]
     server.add(Script(text="Back again."))
     _, reply = await run(engine, state, "I want to be a nurse")
-    assert reply.text == "Back again."
+    assert reply.text.startswith("Back again.")  # then what the offline reading noted
 
 
 async def test_a_refused_connection_says_where_to_look(flow: Flow, lessons: LessonLibrary) -> None:

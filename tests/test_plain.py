@@ -81,7 +81,7 @@ def test_plain_mode_streams_a_model_and_reports_a_fault_in_one_line(
     captured = capsys.readouterr()
     assert "Why a nurse?" in captured.out and "Still here." in captured.out
     assert captured.err.strip().splitlines() == [
-        "coach: The model server had an error (503). Send your message again to retry."
+        "coach: The model server had an error (503): fault 503. Send your message again to retry."
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,11 +19,26 @@ class ModelInfo:
     encoding: str = "o200k_base"
     known: bool = True
     """False for a model not in the table (a local server's): limits are cautious defaults."""
+    output_set: bool = False
+    """The user set max_output for this model in config.toml: it is the reply budget as is."""
+
+    @property
+    def reasoning(self) -> bool:
+        """A model that thinks before it answers, and spends reply tokens doing it."""
+        return REASONING.search(self.name) is not None
 
     @property
     def reply_reserve(self) -> int:
-        """Tokens kept free for the reply: enough for a coach's answer, never most of the window."""
-        return min(self.max_output, 1024, self.context_window // 4)
+        """Tokens kept free for the reply, never more than half the window.
+
+        The user's max_output is honoured; otherwise a coach's answer needs about 1,024 and a
+        thinking model several times that, within what the model table allows.
+        """
+        wanted = self.max_output
+        if not self.output_set:
+            default = REASONING_REPLY if self.reasoning else REPLY
+            wanted = min(self.max_output, default)
+        return max(1, min(wanted, self.context_window // 2))
 
 
 # Longest prefix wins, so dated snapshots ("gpt-4o-2024-08-06") find their family.
@@ -39,8 +55,14 @@ KNOWN: dict[str, tuple[int, int, str]] = {
     "gpt-4": (8_192, 8_192, "cl100k_base"),
     "gpt-3.5-turbo": (16_385, 4_096, "cl100k_base"),
 }
-UNKNOWN_WINDOW = 8_192
-UNKNOWN_OUTPUT = 1_024
+UNKNOWN_WINDOW = 4_096
+"""Ollama's default context on smaller GPUs; a larger window is set in config.toml."""
+UNKNOWN_OUTPUT = 8_192
+REPLY = 1_024
+REASONING_REPLY = 4_096
+REASONING = re.compile(
+    r"^(o\d|gpt-5|gpt-oss)|r1\b|-r1|qwq|qwen3|think|reason|magistral|deepseek-r", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -69,4 +91,5 @@ def model_info(name: str, overrides: Mapping[str, ModelOverride] | None = None) 
         override.max_output or info.max_output,
         override.encoding or info.encoding,
         known=info.known,
+        output_set=override.max_output is not None,
     )

@@ -16,6 +16,7 @@ from coach.domain.flow import Step
 from coach.domain.plan import format_amount, format_date
 from coach.domain.state import Answer, CoachState
 from coach.domain.text import escape_markdown
+from coach.i18n import t
 
 if TYPE_CHECKING:
     from coach.domain.reading import Reading
@@ -82,6 +83,25 @@ class Listener:
         if literal or (len(raw.split()) <= 3 and not converted):
             return ""
         return self.name_fact(s, step, answer)
+
+    def heard_instead(self, before: CoachState, text: str) -> tuple[CoachState, str] | None:
+        """For a model that records nothing: the state and words of the offline reading.
+
+        Its words name what it took and ask the next question, so the user can correct it;
+        None when it heard no fact (a greeting, a question back). Used by the model engine.
+        """
+        if text.rstrip().endswith("?"):
+            return None  # a question back is not an answer, whatever the reading makes of it
+        reply = self.engine.respond(before, text)
+        heard = reply.state
+        new = [a for k, a in heard.answers.items() if before.answers.get(k) != a]
+        literal = text.strip().lower().rstrip(".!")
+        if not new or (
+            not before.answers  # a first message taken whole is a greeting more than a goal
+            and any(a.text.strip().lower() == literal for a in new)
+        ):
+            return None
+        return heard, f"{t('offline_noted', heard.language)}\n\n{reply.text}"
 
     # --- messages that are not the answer -------------------------------------------------------
 

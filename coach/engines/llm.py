@@ -29,10 +29,12 @@ from coach.domain.state import CoachState
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Chunk, ContextUse, EngineEvent, Reply
 from coach.engines.care import Care
-from coach.engines.errors import EngineError, describe
+from coach.engines.errors import EngineError
 from coach.engines.offline import OfflineEngine
 from coach.engines.prompting import Prompts
+from coach.engines.stream import Assembly, assistant_message, strip_think
 from coach.engines.tools import Recorder
+from coach.engines.transport import stream_reply
 from coach.engines.writing import (
     FEEDBACK_TOKENS,
     FEEDBACK_TOOL,
@@ -60,13 +62,6 @@ class LLMConfig:
 
     def __repr__(self) -> str:  # never print the key, even in a debugger or a log
         return f"LLMConfig(model={self.model.name!r}, base_url={self.base_url!r})"
-
-
-@dataclass
-class _Call:
-    id: str = ""
-    name: str = ""
-    arguments: str = ""
 
 
 class LLMEngine:
@@ -101,6 +96,9 @@ class LLMEngine:
         self._lock = threading.Lock()
         self._client: Any = None
         self._tools: list[dict[str, Any]] = []
+        self.calls_tools = False
+        """Whether the model has called a tool since coach started; until it does, the offline
+        reading records what it hears, so a model without tools still fills in the plan."""
         self._counter: TokenCounter | None = None
         self._index: PassageIndex | None = None
         self.tool_for = {
@@ -124,7 +122,7 @@ class LLMEngine:
                 api_key=self.config.api_key or "not-needed",
                 base_url=self.config.base_url,
                 timeout=self.config.timeout,
-                max_retries=self.config.max_retries,
+                max_retries=0,  # transport.py retries only what a retry can mend
             )
 
     async def warm_up(self) -> list[str]:
@@ -157,8 +155,19 @@ class LLMEngine:
         """The same recap and question as offline, with no request: instant on resume."""
         return self.offline.check_in(state)
 
+    def tools_for(self, s: CoachState) -> list[dict[str, Any]]:
+        """Only the tools this phase can use: fewer tokens, and fewer wrong calls."""
+        self.prepare()
+        usable = set(self.recorder.usable(s))
+        return [tool for tool in self._tools if tool["function"]["name"] in usable]
+
     def pack_turn(
-        self, s: CoachState, history: Sequence[ChatMessage], text: str, tail: list[dict[str, Any]]
+        self,
+        s: CoachState,
+        history: Sequence[ChatMessage],
+        text: str,
+        tail: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None = None,
     ) -> Packed:
         """The request for this round of the turn, under the window. Blocking (CPU)."""
         self.prepare()
@@ -182,11 +191,11 @@ class LLMEngine:
             counter=self.counter,
             model=self.config.model,
             system=system,
-            history=[Turn(m.role, m.content) for m in history],
+            history=[Turn(m.role, strip_think(m.content)) for m in history],
             user_text=text,
             passages=self._index.rank(query),
             tail=tail,
-            tools=self._tools,
+            tools=self._tools if tools is None else tools,
             passages_intro=self.prompts.lessons,
         )
 
@@ -223,32 +232,43 @@ class LLMEngine:
         s.language = detect_language(text, default=s.language) or s.language
         tail: list[dict[str, Any]] = []
         parts: list[str] = []
-        plan_built = False
+        plan_built = called = False
         packed: Packed | None = None
         for _ in range(MAX_ROUNDS):
+            tools = self.tools_for(s)
             try:
-                packed = await asyncio.to_thread(self.pack_turn, s, history, text, tail)
+                packed = await asyncio.to_thread(self.pack_turn, s, history, text, tail, tools)
             except ContextFull as exc:
                 raise EngineError("err_too_long", tokens=exc.tokens, model=exc.model) from None
-            calls: dict[int, _Call] = {}
+            assembly = Assembly(known_tools=self.recorder.names)
             started = False
             round_text: list[str] = []
-            request = self._request(packed.messages, self._tools, packed.reserve, calls)
+            request = self._request(packed.messages, tools, packed.reserve, assembly)
             async for piece in request:
                 if not started and parts:
                     yield Chunk("\n\n")
                 started = True
                 round_text.append(piece)
                 yield Chunk(piece)
-            if round_text:
-                parts.append("".join(round_text))
+            said = "".join(round_text).strip()
+            if said:
+                parts.append(said)
+            calls = assembly.finished_calls()
             if not calls:
                 break
-            tail.append(self._assistant_message("".join(round_text), calls))
-            for call in calls.values():
-                outcome = self.recorder.apply(s, call.name, call.arguments, text)
+            called = True
+            tail.append(assistant_message(said, calls))
+            for call in calls:
+                outcome = self.recorder.apply(s, call.name, call.args, text)
                 plan_built = plan_built or outcome.plan_built
                 tail.append({"role": "tool", "tool_call_id": call.id, "content": outcome.message})
+        self.calls_tools = self.calls_tools or called
+        if not self.calls_tools:  # a model that never calls tools: the offline reading records
+            heard = self.offline.listener.heard_instead(state, text)
+            if heard is not None:
+                s, noted = heard  # its words carry the plan card when it made the plan
+                yield Chunk(("\n\n" if parts else "") + noted)
+                parts.append(noted)
         if not parts or plan_built:
             extra = self._closing(s, plan_built)
             yield Chunk(("\n\n" if parts else "") + extra)
@@ -271,11 +291,11 @@ class LLMEngine:
         """
         await self.warm_up()
         messages = feedback_messages(self.prompts.folder, activity, text, language)
-        calls: dict[int, _Call] = {}
-        request = self._request(messages, [FEEDBACK_TOOL], FEEDBACK_TOKENS, calls, TOOL_CHOICE)
+        assembly = Assembly(known_tools=[FEEDBACK_TOOL["function"]["name"]])
+        request = self._request(messages, [FEEDBACK_TOOL], FEEDBACK_TOKENS, assembly, TOOL_CHOICE)
         async for _ in request:
             pass
-        for call in calls.values():
+        for call in assembly.finished_calls():
             feedback = read_feedback(call.arguments)
             if feedback is not None:
                 return feedback
@@ -288,21 +308,6 @@ class LLMEngine:
         if s.pending:
             return self.offline.ask(s, self.flow.step(s.pending))
         return self.offline.after_summary(s)
-
-    @staticmethod
-    def _assistant_message(text: str, calls: dict[int, _Call]) -> dict[str, Any]:
-        return {
-            "role": "assistant",
-            "content": text or None,
-            "tool_calls": [
-                {
-                    "id": c.id,
-                    "type": "function",
-                    "function": {"name": c.name, "arguments": c.arguments},
-                }
-                for c in calls.values()
-            ],
-        }
 
     async def _moderation_flags(self, text: str) -> bool:
         """The server's moderation verdict on self-harm, where the server offers one.
@@ -326,43 +331,24 @@ class LLMEngine:
             self._moderation = False
             return False
 
-    async def _request(
+    def _request(
         self,
         messages: list[dict[str, Any]],
         tools: list[dict[str, Any]],
         max_tokens: int,
-        calls: dict[int, _Call],
+        assembly: Assembly,
         tool_choice: dict[str, Any] | None = None,
     ) -> AsyncIterator[str]:
-        """Stream one completion: yield text pieces, collect tool calls into ``calls``."""
-        got_choice = False
-        extra = {"tool_choice": tool_choice} if tool_choice else {}
-        try:
-            stream = await self._client.chat.completions.create(
-                model=self.config.model.name,
-                messages=messages,
-                tools=tools,
-                stream=True,
-                max_completion_tokens=max_tokens,
-                **extra,
-            )
-            async with stream:
-                async for chunk in stream:
-                    if not chunk.choices:
-                        continue
-                    got_choice = True
-                    delta = chunk.choices[0].delta
-                    for tc in delta.tool_calls or ():
-                        call = calls.setdefault(tc.index, _Call())
-                        call.id = tc.id or call.id
-                        if tc.function is not None:
-                            call.name = tc.function.name or call.name
-                            call.arguments += tc.function.arguments or ""
-                    if delta.content:
-                        yield delta.content
-        except (asyncio.CancelledError, GeneratorExit):
-            raise
-        except Exception as exc:
-            raise describe(exc, mid_reply=got_choice) from None
-        if not got_choice:
-            raise EngineError("err_empty")
+        """Stream one completion: yield the words to show, collect the rest in ``assembly``."""
+        request: dict[str, Any] = {
+            "model": self.config.model.name,
+            "messages": messages,
+            "stream": True,
+            "max_completion_tokens": max_tokens,
+        }
+        if tools:
+            request["tools"] = tools
+        if tool_choice:
+            request["tool_choice"] = tool_choice
+        secret = self.config.api_key
+        return stream_reply(self._client, request, assembly, self.config.max_retries, secret)

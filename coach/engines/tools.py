@@ -2,19 +2,19 @@
 
 Each tool's arguments are a pydantic model; the schema sent to the API is OpenAI's strict form
 of it. A call is validated twice: by pydantic (types, enums), then against the flow (does the
-step apply now, is the number in range, is the date in the future). A rejected call changes
-nothing and the model is told why, so it can ask the user again or correct itself.
+step apply now, is the number in range, is the date in the future). The fields of a step
+tool are checked one by one: the valid ones are recorded, and the model is told which were
+not and why, so it can ask the user again or correct itself. Unknown fields are ignored.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from coach.context.retrieval import terms
 from coach.domain import machine
@@ -168,28 +168,102 @@ class Recorder:
             for t in self._tools.values()
         ]
 
-    def apply(self, s: CoachState, name: str, arguments: str, user_text: str) -> Outcome:
-        """Validate one call and record it on ``s``. A rejected call leaves ``s`` unchanged."""
+    @property
+    def names(self) -> list[str]:
+        """Every tool's name: the ones a call written as text may name."""
+        return list(self._tools)
+
+    def usable(self, s: CoachState) -> list[str]:
+        """The tools the phase machine would accept a call to now, in this order."""
+        now = PHASES.index(s.phase) if s.phase in PHASES else len(PHASES)
+        usable = []
+        for tool in self._tools.values():
+            if tool.name == "record_check_in":
+                ok = s.plan is not None
+            elif tool.name == "choose_path":
+                ok = now >= PHASES.index("options")
+            else:
+                ok = any(PHASES.index(step.phase) <= now for step in tool.steps)
+            if ok:
+                usable.append(tool.name)
+        return usable
+
+    def apply(
+        self, s: CoachState, name: str, arguments: str | dict[str, Any] | None, user_text: str
+    ) -> Outcome:
+        """Validate one call and record what is valid on ``s``; the model is told the rest.
+
+        Each field of a step tool stands alone: a wrong one is named back, the others are
+        kept. Unknown fields are ignored (and named), never a reason to refuse the call.
+        """
         tool = self._tools.get(name)
         if tool is None:
             return Outcome(False, f"error: there is no tool named {name!r}")
-        try:
-            args = tool.model.model_validate_json(arguments or "{}")
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            place = ".".join(str(p) for p in first["loc"]) or "arguments"
-            return Outcome(False, f"error: {place}: {first['msg']}. Nothing was recorded.")
+        args = arguments if isinstance(arguments, dict | None) else parse_arguments(arguments)
+        if args is None:
+            return Outcome(
+                False,
+                "error: the arguments were not a JSON object. Nothing was recorded; "
+                "call the tool again with a JSON object.",
+            )
+        known = tool.model.model_fields
+        ignored = [k for k in args if k not in known]
+        args = {k: v for k, v in args.items() if k in known}
         trial = s.model_copy(deep=True)
-        try:
-            recorded = self._record(trial, tool, args, user_text)
-        except ValueError as exc:
-            return Outcome(False, f"error: {exc}. Nothing was recorded.")
+        problems: list[str] = []
+        if tool.steps and tool.name != "record_answer":
+            recorded = self._record_fields(trial, tool, args, user_text, problems)
+        else:
+            try:
+                model = tool.model.model_validate(args)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                place = ".".join(str(p) for p in first["loc"]) or "arguments"
+                return Outcome(False, f"error: {place}: {first['msg']}. Nothing was recorded.")
+            try:
+                recorded = self._record(trial, tool, model, user_text)
+            except ValueError as exc:
+                return Outcome(False, f"error: {exc}. Nothing was recorded.")
+        note = f" Ignored unknown fields: {', '.join(ignored)}." if ignored else ""
         if not recorded:
-            return Outcome(False, "error: every field was null. Nothing was recorded.")
+            if problems:
+                return Outcome(False, f"error: {'; '.join(problems)}. Nothing was recorded.{note}")
+            return Outcome(False, f"error: every field was null. Nothing was recorded.{note}")
         plan_built = self.advance(trial)
         for key in CoachState.model_fields:
             setattr(s, key, getattr(trial, key))
-        return Outcome(True, f"recorded: {', '.join(recorded)}", recorded, plan_built)
+        message = f"recorded: {', '.join(recorded)}"
+        if problems:
+            message += f". Not recorded: {'; '.join(problems)}"
+        return Outcome(True, message + note, recorded, plan_built)
+
+    def _record_fields(
+        self,
+        s: CoachState,
+        tool: _Tool,
+        args: dict[str, Any],
+        user_text: str,
+        problems: list[str],
+    ) -> list[str]:
+        """Record each valid field of a step tool, in flow order; name each wrong one."""
+        recorded: list[str] = []
+        for step in tool.steps:  # in flow order, so a condition sees the answers before it
+            value = args.get(step.id)
+            if value is None:
+                continue
+            try:
+                value = TypeAdapter(_field_type(step)).validate_python(value)
+                self._check_applies(s, step)
+                s.answers[step.id] = self._answer(step, value, user_text)
+            except ValidationError as exc:
+                problems.append(f"{step.id}: {exc.errors()[0]['msg']}")
+                continue
+            except ValueError as exc:
+                text = str(exc)
+                problems.append(text if text.startswith(step.id) else f"{step.id}: {text}")
+                continue
+            recorded.append(step.id)
+        return recorded
 
     def _record(self, s: CoachState, tool: _Tool, args: BaseModel, user_text: str) -> list[str]:
         if isinstance(args, AnswerArgs):
@@ -207,15 +281,7 @@ class Recorder:
             return ["check_in"]
         if tool.name == "choose_path":
             return self._choose(s, str(args.model_dump()["path"]), user_text)
-        recorded: list[str] = []
-        for step in tool.steps:  # in flow order, so a condition sees the answers before it
-            value = getattr(args, step.id)
-            if value is None:
-                continue
-            self._check_applies(s, step)
-            s.answers[step.id] = self._answer(step, value, user_text)
-            recorded.append(step.id)
-        return recorded
+        raise ValueError(f"{tool.name} has no fields")  # unreachable: step tools go by field
 
     def _check_applies(self, s: CoachState, step: Step) -> None:
         """The phase machine's rules: a step that applies, in this phase or an earlier one.
@@ -295,10 +361,11 @@ class Recorder:
         return False
 
 
-def parse_arguments(text: str) -> dict[str, Any]:
-    """Arguments as a dict for logging a call back to the model; {} when not JSON."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+def parse_arguments(text: str | None) -> dict[str, Any] | None:
+    """Arguments as a dict, repaired where safe (see stream.read_arguments); None if not."""
+    from coach.engines.stream import read_arguments
+
+    objects = read_arguments(text or "")
+    if objects is None or len(objects) > 1:
+        return None
+    return objects[0] if objects else {}
