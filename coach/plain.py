@@ -38,6 +38,11 @@ def plain_text(markdown: str) -> str:
     return _ESCAPED.sub(r"\1", _HEADING.sub("", text))
 
 
+def _words(text: str) -> str:
+    """Text with its spacing folded: rounds of a reply are joined with their ends trimmed."""
+    return " ".join(text.split())
+
+
 class _Lines:
     """Streamed Markdown printed as plain text like every message, a word or a line at a time."""
 
@@ -84,6 +89,8 @@ class PlainChat:
         self.stopped_by: int | None = None
         """The signal that stopped a reply mid-stream, if one did."""
         self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self._cancellable = False
+        """Only waiting on the stream, a line or a model may be cut; a save runs to its end."""
         self.interrupted = False
         """Ctrl+C stopped the reply in flight: the conversation goes on."""
 
@@ -100,8 +107,9 @@ class PlainChat:
             self._fail(notice)
 
     def _fail(self, message: str) -> None:
-        self.err.write(f"coach: {clean_for_display(message)}\n")
-        self.err.flush()
+        with contextlib.suppress(OSError):  # the window may be gone (SIGHUP): nothing to tell
+            self.err.write(f"coach: {clean_for_display(message)}\n")
+            self.err.flush()
 
     async def run(self, session: Session) -> int:
         if session.messages:
@@ -128,20 +136,23 @@ class PlainChat:
                 self.out.write(f"> {clean_for_display(text)}\n\n")
             name, _, arg = text.strip().partition(" ")
             if name.lower() == "/write":
-                await self._write(session, arg.strip())
+                work = self._write(session, arg.strip())
             elif name.lower() == "/skip":
-                await self._skip(session)
+                work = self._skip(session)
             else:
-                self._turn_task = asyncio.create_task(self._turn(session, text))
-                try:
-                    await self._turn_task
-                except asyncio.CancelledError:
-                    if self.stopped_by is None:
-                        raise
-                    self._fail(t("plain_stopped", session.state.language))
-                    return 128 + self.stopped_by
-                finally:
-                    self._turn_task = None
+                work = self._turn(session, text)
+            self._turn_task = asyncio.create_task(work)
+            try:
+                await self._turn_task
+            except asyncio.CancelledError:
+                if self.stopped_by is None:
+                    raise
+            finally:
+                self._turn_task = None
+                self.interrupted = False  # a Ctrl+C belongs to the work it came during
+            if self.stopped_by is not None:  # SIGTERM or SIGHUP: what arrived is kept
+                self._fail(t("plain_stopped", session.state.language))
+                return 128 + self.stopped_by
 
     def stop(self, signum: int) -> None:
         """Ctrl+C, SIGTERM or SIGHUP: a reply streaming now is stopped and what arrived kept.
@@ -158,7 +169,8 @@ class PlainChat:
                 self.interrupted = True
             else:
                 self.stopped_by = signum
-            task.cancel()
+            if self._cancellable:
+                task.cancel()  # else the save finishes first, and the flag is read after it
             return
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
@@ -169,8 +181,14 @@ class PlainChat:
 
         def read() -> None:
             while True:
-                line = self.inp.readline()
-                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                try:
+                    line = self.inp.readline()
+                except (OSError, ValueError):  # the terminal is gone, or stdin was closed
+                    line = ""
+                try:
+                    loop.call_soon_threadsafe(self._lines.put_nowait, line)
+                except RuntimeError:  # coach has ended while a line was being read
+                    return
                 if not line:
                     return
 
@@ -187,8 +205,24 @@ class PlainChat:
         self._say(f"{activity.title(lang)}\n\n{activity.instructions(lang).strip()}")
         self._say(t("plain_write_intro", lang))
         lines: list[str] = []
-        while (line := await self._lines.get()) and line.strip() != ".":
-            lines.append(line.rstrip("\n").rstrip("\r"))
+        self._cancellable = True
+        try:
+            while (line := await self._lines.get()) and line.strip() != ".":
+                lines.append(line.rstrip("\n").rstrip("\r"))
+                if self.echo:  # a piped transcript shows the text as it shows messages
+                    self.out.write(f"> {clean_for_display(lines[-1])}\n")
+                    self.out.flush()
+        except asyncio.CancelledError:  # a signal mid-text: keep it as the activity's draft
+            if lines:
+                with contextlib.suppress(StoreError):
+                    session.save_activity_draft(activity.id, "\n".join(lines))
+            if not self.interrupted:
+                raise
+            self.interrupted = False
+            self._fail(t("err_interrupted", lang))
+            return
+        finally:
+            self._cancellable = False
         text = "\n".join(lines).strip()
         if not text:
             self._fail(t("activity_empty", lang))
@@ -200,7 +234,17 @@ class PlainChat:
             return
         title = activity.title(lang)
         self._say(t("activity_saved_note", lang).format(title=title, n=version.version))
-        feedback, error = await session.feedback(activity, version)
+        self._cancellable = True  # the text is saved; only the feedback can be cut
+        try:
+            feedback, error = await session.feedback(activity, version)
+        except asyncio.CancelledError:
+            if not self.interrupted:
+                raise
+            self.interrupted = False
+            self._fail(t("err_interrupted", lang))
+            return
+        finally:
+            self._cancellable = False
         if error is not None:
             self._fail(error.localized(lang, front="write"))
         self._say(feedback.render(self.ctx.flow, lang))
@@ -228,12 +272,19 @@ class PlainChat:
         except StoreError as exc:
             self._fail(str(exc))
             return
+        if self.stopped_by is not None:
+            return  # the message is saved; coach ends
+        if self.interrupted:  # Ctrl+C while it was saved: no reply, the message stays
+            self.interrupted = False
+            self._fail(t("err_interrupted", session.state.language))
+            return
         streamed: list[str] = []
         self._partial = None
         saved_at = time.monotonic()
         lines = _Lines(self.out)
         try:
             reply: Reply | None = None
+            self._cancellable = True
             async for event in session.events(text):
                 if isinstance(event, Chunk):
                     streamed.append(event.text)
@@ -243,30 +294,36 @@ class PlainChat:
                         saved_at = time.monotonic()
                 else:
                     reply = event
+            self._cancellable = False
             lines.end()
             if reply is None:
                 return
             await asyncio.to_thread(session.record_reply, reply, self._partial)
-            if "".join(streamed).strip() != reply.text.strip():
+            self.interrupted = False  # a Ctrl+C during that save: the reply was whole
+            if _words("".join(streamed)) != _words(reply.text):
                 self._say(reply.text)  # words the engine did not stream: shown whole
         except asyncio.CancelledError:
-            # Ctrl+C, SIGTERM or SIGHUP mid-reply: what arrived stays, marked cancelled.
-            lines.end()
+            # Ctrl+C, SIGTERM or SIGHUP mid-reply: what arrived is saved first, marked
+            # cancelled, then shown (after SIGHUP the terminal may be gone).
             if streamed:
                 await self._keep(session, "".join(streamed), "cancelled")
+            with contextlib.suppress(OSError):
+                lines.end()
             if not self.interrupted:
                 raise
             self.interrupted = False
             self._fail(t("err_interrupted", session.state.language))
         except Exception as exc:  # one line, and the conversation goes on
-            lines.end()
             if streamed:
                 await self._keep(session, "".join(streamed), "error")
+            with contextlib.suppress(OSError):
+                lines.end()
             if isinstance(exc, EngineError):
                 self._fail(exc.localized(session.state.language, front="plain"))
             else:
                 self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         finally:
+            self._cancellable = False
             self._partial = None
 
     async def _save_partial(self, session: Session, text: str) -> None:

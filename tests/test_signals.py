@@ -242,3 +242,39 @@ def test_plain_mode_saves_a_reply_as_it_streams(tmp_path: Path, server: FakeOpen
             proc.kill()
     saved = partial()
     assert saved and reply.startswith(saved)  # the first chunk is saved at once, then each second
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_signal_while_writing_an_activity_in_plain_mode_keeps_the_text_as_its_draft(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "--plain"],
+        cwd=ROOT,
+        env=_env(tmp_path, COACH_ENCODER="off"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(b"I want to be a nurse\n/write savings-plan\ntuition 40000\n")
+        proc.stdin.flush()  # no lone "." yet: the text is still being written
+        out = b""
+        deadline = time.monotonic() + 60
+        while b"> tuition 40000" not in out:  # coach has read the line (piped input is echoed)
+            assert time.monotonic() < deadline and proc.poll() is None, out
+            if select.select([proc.stdout], [], [], 0.1)[0]:
+                out += os.read(proc.stdout.fileno(), 65536)
+        proc.send_signal(signum)
+        proc.wait(timeout=30)  # stdin stays open: the person had not finished the text
+        err = proc.stderr.read() if proc.stderr is not None else b""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert b"Traceback" not in err
+    store = _store(tmp_path)
+    latest = store.latest()
+    assert latest is not None
+    assert store.activity_draft(latest, "savings-plan") == "tuition 40000", (err, out)
