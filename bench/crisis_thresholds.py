@@ -4,11 +4,10 @@ Run with `python bench/crisis_thresholds.py` after the safety data changes, then
 prints into `prompts/safety/classifier.yaml`. Every labelled phrase (phrases.yaml and
 validation.yaml) and every everyday answer (everyday.yaml) is scored by a model trained on
 the other four fifths, so no score has seen its own phrase. Per language:
-- `middle`: the lowest threshold at which both layers raise at most 8% false alarms on the
+- `middle`: the lowest threshold at which both layers raise at most 10% false alarms on the
   look-alikes and at most 2% on everyday answers;
 - `high`: the lowest at which the high band raises at most 2% on look-alikes and 0.5% on
   everyday answers;
-- `veto`: below 99% of the crisis phrases that a pattern catches.
 The held-out sets (tests/crisis_holdout*.yaml) are never read here.
 """
 
@@ -31,7 +30,7 @@ from coach.domain.crisis_model import CrisisModel, labelled, ordinary_texts, scr
 from coach.domain.meaning import shared  # noqa: E402
 from coach.domain.text import normalize  # noqa: E402
 
-LOOKALIKE_FA, EVERYDAY_FA = 0.08, 0.02
+LOOKALIKE_FA, EVERYDAY_FA = 0.10, 0.02
 LOOKALIKE_FA_HIGH, EVERYDAY_FA_HIGH = 0.02, 0.005
 FOLDS = 5
 
@@ -79,9 +78,7 @@ def main() -> None:
     label = np.array([row[1] for row in data])
     kind = np.array([row[2] for row in data])
     language = np.array([script(t) for t, _, _ in data])
-    hits = np.sort(score[caught & (label == 1) & ~short])
-    veto = float(np.floor(hits[int(0.01 * len(hits))] * 200) / 200)
-    pattern = caught & ((score >= veto) | short)
+    pattern = caught  # a pattern's hit is always at least asked about
     grid = np.arange(-0.05, 0.2, 0.0025)
     high: dict[str, float] = {}
     middle: dict[str, float] = {}
@@ -115,7 +112,7 @@ def main() -> None:
             f" ({paused(top)[look].mean():.1%} paused), {either(mid)[every].sum()}/{every.sum()}"
             " everyday answers"
         )
-    print(f"\nhigh: {high}\nmiddle: {middle}\nveto: {veto}")
+    print(f"\nhigh: {high}\nmiddle: {middle}")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def test_both_layers_catch_most_of_the_held_out_sets(model: CrisisModel, name: s
         caught = sum(both.band(t) != "none" for t in pos)
         assert caught >= 0.75 * len(pos), (name, lang, caught, len(pos))
         assert caught > 1.5 * sum(patterns.band(t) != "none" for t in pos)
-        assert sum(both.band(t) != "none" for t in neg) <= 0.15 * len(neg), (name, lang)
+        assert sum(both.band(t) != "none" for t in neg) <= 0.2 * len(neg), (name, lang)
         assert sum(both.band(t) == "high" for t in neg) <= sum(
             patterns.band(t) == "high" for t in neg
         )
@@ -211,3 +211,21 @@ def test_after_a_no_the_same_answer_is_not_doubted_again(
     again = engine.respond(cleared.state, worrying)
     assert "are you thinking of hurting yourself" not in again.text and not again.state.paused
     assert again.state.care_held is None
+
+
+@pytest.mark.parametrize("text", ["lol kms this queue", "i'm so done, kms"])
+def test_a_pattern_hit_is_always_at_least_asked_about(model: CrisisModel, text: str) -> None:
+    """Look-alikes quote slang too ("my roommate keeps saying kms"), so the classifier may
+    score these low; a clear phrase still gets the direct question."""
+    assert Care(load_crisis(PROMPTS / "safety"), None, model).band(text) != "none"
+
+
+def test_after_a_no_a_clear_phrase_at_the_same_step_is_asked_again(
+    engine: OfflineEngine, model: CrisisModel
+) -> None:
+    state = engine.opening(CoachState()).state
+    asked = engine.respond(state, _middle(model))
+    cleared = engine.respond(asked.state, "no")
+    again = engine.respond(cleared.state, "i'm so done, kms")
+    assert "are you thinking of hurting yourself" in again.text or again.state.paused
+    assert again.state.answers == {}

@@ -63,8 +63,6 @@ class Settings(BaseModel):
     """At or above: coaching pauses with care and resources."""
     middle: dict[Script, float]
     """At or above (and below ``high``): the coach asks directly, with the resources line."""
-    veto: float = Field(default=-1.0, ge=-1, le=1)
-    """A pattern's hit scored below this is a look-alike (someone else, a title): let go."""
     min_words: int = 3
     """Shorter messages ("yes", "2", "friday") go by the patterns alone."""
     temperature: float = Field(default=0.06, gt=0)
@@ -240,16 +238,14 @@ class CrisisModel:
         """The band for a message the patterns caught: the classifier's second opinion.
 
         "our site lost an agent to suicide" matches a pattern, but its nearest examples are
-        other people's stories and safety talk. A hit scored among the look-alikes is asked
-        about (middle), one far below every crisis phrase (``veto``) is let go. Without the
-        encoder, or for a message of a word or two, the patterns decide alone.
+        other people's stories and safety talk: such a hit is asked about rather than paused
+        on. A pattern's hit never goes below the direct question ("kms" scores low, for the
+        look-alikes that quote it). Without the encoder, or for a message of a word or two,
+        the patterns decide alone.
         """
         if not self.prepare() or len(text.split()) < self.settings.min_words:
             return "high"
-        score = self.score(text)
-        if score < self.settings.veto:
-            return "none"
-        return "middle" if score < self.settings.middle[script(text)] else "high"
+        return "middle" if self.score(text) < self.settings.middle[script(text)] else "high"
 
 
 def main() -> None:

@@ -59,12 +59,14 @@ class Care:
         ``resume`` words the question to go back to when the user chooses to continue.
         """
         band = self.band(text)
+        caught = band != "none" and self.crisis.detects(text)
         if band == "high":
             return self.crisis_reply(state, text)
         if state.care_held is not None and not state.paused:
             return self._answered(state, text, band, resume, proceed)
         if (
             band == "middle"
+            and not caught  # a clear phrase is asked about again, whatever was said before
             and state.care_cleared is not None
             and state.care_cleared == state.pending
         ):
