@@ -262,3 +262,20 @@ async def test_5_a_greeting_or_a_question_is_not_taken_for_a_fact(
         shown, reply = await run(engine, start(engine), text)
         assert shown == reply.text == "Hi! What job do you dream of?"
         assert reply.state.answers == {}
+
+
+async def test_words_held_back_for_a_possible_tool_call_are_shown_when_the_stream_is_cut(
+    server: FakeOpenAI, flow: Flow, lessons: LessonLibrary
+) -> None:
+    engine = make(server, flow, lessons)
+    server.add(Script(text="A budget is {roughly what you spend}", fault="cut", chunk_chars=12))
+    shown: list[str] = []
+
+    async def consume() -> None:
+        async for event in engine.stream(start(engine), [], "hello"):
+            if isinstance(event, Chunk):
+                shown.append(event.text)
+
+    with pytest.raises(EngineError):
+        await consume()
+    assert "".join(shown) == "A budget is {roughly wha"

@@ -116,7 +116,13 @@ async def stream_reply(
     except (asyncio.CancelledError, GeneratorExit):
         raise
     except Exception as exc:
-        raise describe(exc, mid_reply=assembly.chunks > 0, secret=secret) from None
+        error = describe(exc, mid_reply=assembly.chunks > 0, secret=secret)
+        # Words held back in case they were a tool call written as text are still the
+        # model's: shown and kept with the cut reply, not dropped with the stream.
+        rest = assembly.end() if assembly.chunks else ""
+        if rest:
+            yield rest
+        raise error from None
     if assembly.chunks == 0:
         raise EngineError("err_empty")
     rest = assembly.end()
