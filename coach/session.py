@@ -136,9 +136,11 @@ class Session:
         If another window has it open, it is refused (StoreError), or with ``watch`` opened
         read-only: two writers would interleave questions and replace each other's answers.
         """
+        info = ctx.store.conversation(conversation_id)  # an unknown id fails before any lease moves
+        before = ctx.store.leases.held
         mine = ctx.store.leases.focus(conversation_id)
-        info = ctx.store.conversation(conversation_id)
         if not mine and not watch:
+            ctx.store.leases.focus(before)  # the conversation still shown stays this window's
             raise StoreError(open_elsewhere("ru" if info.language == "ru" else "en"))
         shown = [
             Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)

@@ -144,3 +144,20 @@ async def test_the_app_says_a_conversation_is_open_elsewhere(settings: Settings)
             assert chat(pilot).session.read_only
     assert [m.content for m in ctx.store.messages(cid)] == ["What is your dream job?"]
     ctx.store.close()
+
+
+def test_a_refused_or_unknown_conversation_leaves_this_windows_lease_in_place(
+    settings: Settings,
+) -> None:
+    data = settings.data_dir
+    mine, theirs = _conversation(data), _conversation(data)
+    ctx = build_context(settings, now=fixed_now)
+    with _open_elsewhere(data, theirs) as first:
+        Session.resume(ctx, mine)  # after: the other window's lease is the only one it sees
+        with pytest.raises(StoreError, match="open in another coach window"):
+            Session.resume(ctx, theirs)
+        with pytest.raises(StoreError):
+            Session.resume(ctx, "no-such-id")
+        assert ctx.store.leases.held == mine  # still shown here, so still held here
+        kill_9(first)
+    ctx.store.close()

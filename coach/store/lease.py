@@ -32,6 +32,11 @@ class Leases:
         self.folder = folder
         self._held: tuple[str, Path] | None = None
 
+    @property
+    def held(self) -> str | None:
+        """The conversation this window holds now, if any."""
+        return self._held[0] if self._held is not None else None
+
     def focus(self, conversation_id: str | None) -> bool:
         """Hold ``conversation_id``, letting go of the one held before.
 
