@@ -175,6 +175,13 @@ class PlainChat:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
+    def _stopped_by_ctrl_c(self, language: Language) -> None:
+        """After a cancel: Ctrl+C says so and the conversation goes on; else it propagates."""
+        if not self.interrupted:
+            raise asyncio.CancelledError  # SIGTERM or SIGHUP: coach ends
+        self.interrupted = False
+        self._fail(t("err_interrupted", language))
+
     def _start_reading(self) -> None:
         """Read stdin in a daemon thread: Ctrl+C at the prompt must not wait for a line."""
         loop = asyncio.get_running_loop()
@@ -216,10 +223,7 @@ class PlainChat:
             if lines:
                 with contextlib.suppress(StoreError):
                     session.save_activity_draft(activity.id, "\n".join(lines))
-            if not self.interrupted:
-                raise
-            self.interrupted = False
-            self._fail(t("err_interrupted", lang))
+            self._stopped_by_ctrl_c(lang)
             return
         finally:
             self._cancellable = False
@@ -238,10 +242,7 @@ class PlainChat:
         try:
             feedback, error = await session.feedback(activity, version)
         except asyncio.CancelledError:
-            if not self.interrupted:
-                raise
-            self.interrupted = False
-            self._fail(t("err_interrupted", lang))
+            self._stopped_by_ctrl_c(lang)
             return
         finally:
             self._cancellable = False
@@ -309,10 +310,7 @@ class PlainChat:
                 await self._keep(session, "".join(streamed), "cancelled")
             with contextlib.suppress(OSError):
                 lines.end()
-            if not self.interrupted:
-                raise
-            self.interrupted = False
-            self._fail(t("err_interrupted", session.state.language))
+            self._stopped_by_ctrl_c(session.state.language)
         except Exception as exc:  # one line, and the conversation goes on
             if streamed:
                 await self._keep(session, "".join(streamed), "error")
