@@ -75,4 +75,5 @@ def test_twelve_plain_coaches_started_together_all_save(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0] * N, [err.decode() for _, err in results]
     db = sqlite3.connect(data / DB_NAME)
     said = {row[0] for row in db.execute("SELECT content FROM messages WHERE role = 'user'")}
-    assert said == {f"I want to be nurse number {i}" for i in range(N)}
+    errors = [err.decode() for _, err in results if err]
+    assert said == {f"I want to be nurse number {i}" for i in range(N)}, errors

@@ -82,8 +82,12 @@ def make_private(path: Path) -> None:
                 candidate.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
-BUSY_TIMEOUT_MS = 5000
-"""How long to wait for another coach's write to finish before calling the file locked."""
+BUSY_TIMEOUT_MS = 20_000
+"""How long to wait for another coach's write to finish before calling the file locked.
+
+Writes take milliseconds, but on a loaded machine a writer can be off the CPU for seconds:
+12 coaches started at once on 2 busy cores once lost messages to "locked" at 5 s.
+"""
 
 
 def _configure(db: sqlite3.Connection, fold: Fold) -> None:
