@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +34,42 @@ def open_store(data_dir: Path, now: Callable[[], datetime] = utc_now) -> Store:
     except OSError as exc:
         raise StoreError(f"cannot use the data directory {data_dir}: {describe(exc)}") from None
     path = data_dir / DB_NAME
+    with _one_opener(path):
+        return _open(path, now)
+
+
+@contextlib.contextmanager
+def _one_opener(path: Path) -> Iterator[None]:
+    """Let one coach at a time open (and maybe create, or move aside) the database.
+
+    Twelve coaches started at once on a new folder: one read the file while another was still
+    creating it, took it for damaged and moved it aside, with the messages written so far.
+    A file lock in the lease folder serialises opening; saving is SQLite's own locking.
+    Where no lock can be had (a read-only folder, no flock), coach opens without one.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock
+        yield
+        return
+    fd = -1
+    folder = Path(f"{path}.open")
+    # The folder is made only by a coach about to create the database: an existing one is
+    # opened as it is, with nothing added beside it, unless a creator is (or was) at work.
+    with contextlib.suppress(OSError):
+        if not path.exists():
+            folder.mkdir(mode=0o700, exist_ok=True)
+        if folder.is_dir():
+            fd = os.open(folder / "opening.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held for milliseconds: each opener waits its turn
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # and with it the lock
+
+
+def _open(path: Path, now: Callable[[], datetime]) -> Store:
     try:
         return Store(path, now)
     except DamagedDatabase as exc:
