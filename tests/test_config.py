@@ -92,6 +92,7 @@ def test_the_key_never_reaches_the_database(tmp_path: Path) -> None:
     cid = ctx.store.create_conversation(ctx.engine.opening(CoachState()).state, ctx.engine.name)
     ctx.store.add_message(cid, "user", "hello")
     ctx.store.close()
-    for path in (tmp_path / "data").iterdir():
-        assert KEY.encode() not in path.read_bytes()
+    for path in (tmp_path / "data").rglob("*"):  # the database, its WAL, the lock files
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes()
     assert KEY not in repr(settings) and KEY not in str(settings)
