@@ -17,7 +17,7 @@ from coach.domain.text import Language, clean_for_display
 from coach.session import Session, make_title
 from coach.store.export import load_bundle, to_markdown
 from coach.store.private import private_folder, write_private
-from coach.ui.screens.chat import one_line
+from coach.ui.background import one_line
 from coach.ui.strings import t
 
 if TYPE_CHECKING:

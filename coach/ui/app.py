@@ -21,10 +21,11 @@ from coach.domain.text import Language
 from coach.session import Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
 from coach.ui.actions import Options
+from coach.ui.background import one_line
 from coach.ui.commands import coach_commands
 from coach.ui.course_actions import CourseActions
 from coach.ui.keys import KEY_IDS
-from coach.ui.screens.chat import ChatScreen, one_line
+from coach.ui.screens.chat import ChatScreen
 from coach.ui.strings import t
 
 if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame

@@ -11,7 +11,7 @@ import asyncio
 from coach.domain.activities import Activity
 from coach.domain.text import clean_for_display
 from coach.ui.actions import ChatActions
-from coach.ui.screens.chat import one_line
+from coach.ui.background import one_line
 from coach.ui.strings import t
 
 

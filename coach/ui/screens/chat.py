@@ -23,6 +23,7 @@ from coach.engines.base import Chunk, ContextUse, Reply
 from coach.engines.errors import EngineError
 from coach.session import SAVE_EVERY, Session, Shown, message_problem
 from coach.store.db import StoreError
+from coach.ui.background import one_line
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
 from coach.ui.widgets.choices import CHOICE_KEYS, Choices, Option, free_keys
@@ -30,13 +31,6 @@ from coach.ui.widgets.key_bar import KeyBar
 from coach.ui.widgets.message_list import MessageList
 from coach.ui.widgets.messages import CoachMessage, UserMessage
 from coach.ui.widgets.side_panel import SidePanel
-
-
-def one_line(exc: BaseException) -> str:
-    """A failure as one line for the user; never a traceback, never a control character."""
-    text = clean_for_display(str(exc)).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
 
 RECENT = 20
 """Messages mounted on opening a conversation: more than a screenful, few enough to be quick."""

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 
 from coach.domain.text import Language, clean_for_display
 from coach.store.db import ConversationInfo, Store, StoreError
-from coach.ui.screens.chat import one_line
+from coach.ui.background import one_line
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.rename import RenameScreen
 from coach.ui.screens.searchable import SearchableList

@@ -1,0 +1,42 @@
+"""Blocking work off the UI thread, with an expected failure reported as one line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Final, TypeVar
+
+from coach.domain.text import clean_for_display
+from coach.engines.errors import EngineError
+from coach.store.records import StoreError
+
+T = TypeVar("T")
+
+EXPECTED: Final = (StoreError, EngineError, OSError)
+"""What a user's disk, database or server can do to us. Anything else is a bug and must surface."""
+
+
+def one_line(exc: BaseException) -> str:
+    """A failure as one line for the user; never a traceback, never a control character."""
+    text = clean_for_display(str(exc)).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Failed:
+    """The work failed and the user has been told; the caller only has to stop."""
+
+
+FAILED: Final = Failed()
+
+
+async def in_thread(report: Callable[[str], object], work: Callable[[], T]) -> T | Failed:
+    """Run `work` in a thread so the UI keeps painting; an expected failure becomes one line.
+
+    `report` shows the line (a toast, a status bar). Programming errors are not caught here: in
+    tests they fail loudly, and in use the app's top-level handler makes them one line.
+    """
+    try:
+        return await asyncio.to_thread(work)
+    except EXPECTED as exc:
+        report(one_line(exc))
+        return FAILED
