@@ -8,6 +8,9 @@ the other four fifths, so no score has seen its own phrase. Per language:
   look-alikes and at most 2% on everyday answers;
 - `high`: the lowest at which the high band raises at most 2% on look-alikes and 0.5% on
   everyday answers;
+- `veto`: for a pattern that only names the subject ("suicide"), the score below which it is
+  let go: 0.02 under the lowest-scored crisis phrase such a pattern caught, so none of them
+  would have been let go;
 The held-out sets (tests/crisis_holdout*.yaml) are never read here.
 """
 
@@ -74,20 +77,25 @@ def main() -> None:
     short = np.array([len(t.split()) < settings.settings.min_words for t, _, _ in data])
     score[short] = -9.0
     crisis = load_crisis(files("coach.prompts") / "safety")
-    caught = np.array([crisis.detects(t) for t, _, _ in data])
+    hits = np.array([crisis.hit(t) for t, _, _ in data])
     label = np.array([row[1] for row in data])
     kind = np.array([row[2] for row in data])
     language = np.array([script(t) for t, _, _ in data])
-    pattern = caught  # a pattern's hit is always at least asked about
     grid = np.arange(-0.05, 0.2, 0.0025)
     high: dict[str, float] = {}
     middle: dict[str, float] = {}
+    veto: dict[str, float] = {}
     for lang in ("en", "ru", "fil"):
         mine = language == lang
+        topic = mine & (hits == "topic") & ~short
+        lowest = score[topic & (label == 1)].min() if (topic & (label == 1)).any() else -1.0
+        veto[lang] = round(float(lowest) - 0.02, 4)
+        # A pattern that says the writer means it is always at least asked about.
+        pattern = (hits == "person") | ((hits == "topic") & ((score >= veto[lang]) | short))
         pos, look, every = mine & (label == 1), mine & (label == 0), mine & (kind == "everyday")
         look &= kind != "everyday"
 
-        def either(t: float) -> Any:
+        def either(t: float, pattern: Any = pattern) -> Any:
             return pattern | (score >= t)
 
         mid = next(
@@ -96,7 +104,7 @@ def main() -> None:
             grid[-1],
         )  # fmt: skip
 
-        def paused(t: float, mid: float = mid) -> Any:
+        def paused(t: float, mid: float = mid, pattern: Any = pattern) -> Any:
             return (pattern & ((score >= mid) | short)) | (score >= t)
 
         top = next(
@@ -112,7 +120,7 @@ def main() -> None:
             f" ({paused(top)[look].mean():.1%} paused), {either(mid)[every].sum()}/{every.sum()}"
             " everyday answers"
         )
-    print(f"\nhigh: {high}\nmiddle: {middle}")
+    print(f"\nhigh: {high}\nmiddle: {middle}\nveto: {veto}")
 
 
 if __name__ == "__main__":

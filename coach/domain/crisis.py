@@ -11,11 +11,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from importlib.resources.abc import Traversable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from coach.domain.text import LANGUAGES, Language
 from coach.domain.yamlio import load as load_yaml
+
+Hit = Literal["person", "topic", "none"]
 
 
 class CrisisError(ValueError):
@@ -30,6 +33,9 @@ class LanguageRules(_Model):
     """One language's patterns, look-alikes to ignore, and what the coach says."""
 
     patterns: list[str]
+    topics: list[str] = []
+    """Patterns that name the subject (suicide, self-harm, an overdose) but not whose it is:
+    "our site lost an agent to suicide" matches as surely as "thinking about suicide"."""
     intent: str = ""
     harm: str = ""
     window: int = 8
@@ -47,7 +53,7 @@ class LanguageRules(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @field_validator("patterns", "exclude")
+    @field_validator("patterns", "topics", "exclude")
     @classmethod
     def _compiles(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -105,6 +111,10 @@ class CrisisCare:
         self._patterns = {
             lang: re.compile("|".join(f"(?:{p})" for p in r.patterns)) for lang, r in rules.items()
         }
+        self._topics = {
+            lang: re.compile("|".join(f"(?:{p})" for p in r.topics)) if r.topics else None
+            for lang, r in rules.items()
+        }
         self._exclude = {
             lang: re.compile("|".join(f"(?:{p})" for p in r.exclude)) if r.exclude else None
             for lang, r in rules.items()
@@ -120,16 +130,27 @@ class CrisisCare:
 
     def detects(self, text: str) -> bool:
         """True if ``text`` shows self-harm or suicidal intent, in English or Russian."""
+        return self.hit(text) != "none"
+
+    def hit(self, text: str) -> Hit:
+        """Which pattern, if any, caught the message.
+
+        "person" for a phrase that says the writer means it ("kms", «хочу умереть»), "topic"
+        for one that only names the subject ("suicide"), else "none".
+        """
         folded = _fold(text)
+        topic = False
         for lang, pattern in self._patterns.items():
             exclude = self._exclude[lang]
             candidate = exclude.sub(" ", folded) if exclude is not None else folded
             if pattern.search(candidate):
-                return True
+                return "person"
             near = self._near.get(lang)
             if near is not None and near.search(candidate):
-                return True
-        return False
+                return "person"
+            topics = self._topics[lang]
+            topic = topic or (topics is not None and topics.search(candidate) is not None)
+        return "topic" if topic else "none"
 
     def says_no(self, text: str) -> bool:
         """A clear no to "are you thinking of hurting yourself?", in either language."""

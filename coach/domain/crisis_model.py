@@ -63,6 +63,10 @@ class Settings(BaseModel):
     """At or above: coaching pauses with care and resources."""
     middle: dict[Script, float]
     """At or above (and below ``high``): the coach asks directly, with the resources line."""
+    veto: dict[Script, float] = {}
+    """Below this, a pattern that only names the subject ("suicide") is let go: the message
+    reads as someone else's story or safety talk. A pattern that says the writer means it
+    ("kms") is never let go."""
     min_words: int = 3
     """Shorter messages ("yes", "2", "friday") go by the patterns alone."""
     temperature: float = Field(default=0.06, gt=0)
@@ -234,18 +238,22 @@ class CrisisModel:
             return "high"
         return "middle" if score >= self.settings.middle[language] else "none"
 
-    def review(self, text: str) -> Band:
+    def review(self, text: str, topic: bool = False) -> Band:
         """The band for a message the patterns caught: the classifier's second opinion.
 
         "our site lost an agent to suicide" matches a pattern, but its nearest examples are
         other people's stories and safety talk: such a hit is asked about rather than paused
         on. A pattern's hit never goes below the direct question ("kms" scores low, for the
         look-alikes that quote it). Without the encoder, or for a message of a word or two,
-        the patterns decide alone.
+        the patterns decide alone. A ``topic`` hit (the subject named, not whose) scored below
+        ``veto`` is let go: "our site lost an agent to suicide".
         """
         if not self.prepare() or len(text.split()) < self.settings.min_words:
             return "high"
-        return "middle" if self.score(text) < self.settings.middle[script(text)] else "high"
+        score, language = self.score(text), script(text)
+        if topic and score < self.settings.veto.get(language, float("-inf")):
+            return "none"
+        return "middle" if score < self.settings.middle[language] else "high"
 
 
 def main() -> None:

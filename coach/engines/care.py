@@ -34,11 +34,20 @@ class Care:
         """High for the patterns or a high score, "middle" for a doubtful one, else "none".
 
         A pattern's hit gets the classifier's second opinion: among look-alikes (someone
-        else's story, safety talk) it is asked about rather than paused on.
+        else's story, safety talk) it is asked about rather than paused on, and a hit that only
+        names the subject may be let go.
         """
-        if self.crisis.detects(text):
-            return self.model.review(text) if self.model is not None else "high"
-        return self.model.band(text) if self.model is not None else "none"
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[Band, bool]:
+        """The band, and whether a pattern caught the message (the patterns run once)."""
+        hit = self.crisis.hit(text)
+        if self.model is None:
+            return ("high" if hit != "none" else "none"), hit != "none"
+        if hit == "none":
+            return self.model.band(text), False
+        band = self.model.review(text, hit == "topic")
+        return band, band != "none"
 
     def crisis_reply(self, state: CoachState, text: str) -> Reply:
         """Pause coaching and answer with care and the user's country's resources."""
@@ -58,8 +67,7 @@ class Care:
 
         ``resume`` words the question to go back to when the user chooses to continue.
         """
-        band = self.band(text)
-        caught = band != "none" and self.crisis.detects(text)
+        band, caught = self._read(text)
         if band == "high":
             return self.crisis_reply(state, text)
         if state.care_held is not None and not state.paused:
