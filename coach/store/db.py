@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from coach.domain.state import CoachState
-from coach.engines.base import Role
+from coach.domain.roles import Role
 from coach.store.conditions import condition, describe
 from coach.store.connect import open_database
 from coach.store.course import CourseRecords

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from coach.engines.base import Role
+from coach.domain.roles import Role
 
 
 class StoreError(Exception):
