@@ -21,8 +21,8 @@ from coach.domain.state import CoachState, Work
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply
 from coach.engines.errors import EngineError
-from coach.store.course import ActivityVersion, ReadHow
 from coach.store.db import Store, StoreError
+from coach.store.records import ActivityVersion, ReadHow
 
 TITLE_LIMIT = 60
 SAVE_EVERY = 1.0
