@@ -36,61 +36,67 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def import_conversation(
-    database: Database,
-    info: ConversationInfo,
-    messages: Sequence[StoredMessage],
-    state: CoachState,
-    versions: Sequence[ActivityVersion] = (),
-    reads: Sequence[LessonRead] = (),
-) -> str:
-    """Store an exported conversation as it was, under its own id if that is free.
+class Importer:
+    """Adds an exported conversation to the store, whole or not at all."""
 
-    An id that cannot be typed as a command's argument (``--all``) gets a new one, times
-    still to come are brought back to now, and the title is one line. Returns the id it
-    was stored under. All or nothing: one transaction.
-    """
-    taken = Conversations(database).exists(info.id)
-    usable = addressable(info.id) and not taken
-    conversation_id = info.id if usable else uuid.uuid4().hex[:12]
-    # A time still to come would pin the conversation first in every list, for years.
-    now = database.now()
-    created = min(_aware(info.created_at), now)
-    updated = min(_aware(info.updated_at), now)
-    with database.transaction() as db:
-        db.execute(
-            "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
-            " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                conversation_id,
-                one_line(info.title),
-                created.isoformat(),
-                updated.isoformat(),
-                info.engine,
-                info.phase,
-                info.language,
-                info.draft,
-                state.plan.due.isoformat() if state.plan else None,
-            ),
-        )
-        db.execute(
-            "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
-            (conversation_id, state.model_dump_json(), updated.isoformat()),
-        )
-        db.executemany(
-            "INSERT INTO messages (conversation_id, role, content, status, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def add(
+        self,
+        info: ConversationInfo,
+        messages: Sequence[StoredMessage],
+        state: CoachState,
+        versions: Sequence[ActivityVersion] = (),
+        reads: Sequence[LessonRead] = (),
+    ) -> str:
+        """Store an exported conversation as it was, under its own id if that is free.
+
+        An id that cannot be typed as a command's argument (``--all``) gets a new one, times
+        still to come are brought back to now, and the title is one line. Returns the id it
+        was stored under. All or nothing: one transaction.
+        """
+        taken = Conversations(self._db).exists(info.id)
+        usable = addressable(info.id) and not taken
+        conversation_id = info.id if usable else uuid.uuid4().hex[:12]
+        # A time still to come would pin the conversation first in every list, for years.
+        now = self._db.now()
+        created = min(_aware(info.created_at), now)
+        updated = min(_aware(info.updated_at), now)
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
+                " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
-                    m.role,
-                    m.content,
-                    m.status,
-                    min(_aware(m.created_at), now).isoformat(),
-                )
-                for m in messages
-            ],
-        )
-        Activities.insert(db, conversation_id, versions)
-        LessonsRead.insert(db, conversation_id, reads)
-    return conversation_id
+                    one_line(info.title),
+                    created.isoformat(),
+                    updated.isoformat(),
+                    info.engine,
+                    info.phase,
+                    info.language,
+                    info.draft,
+                    state.plan.due.isoformat() if state.plan else None,
+                ),
+            )
+            db.execute(
+                "INSERT INTO states (conversation_id, state, updated_at) VALUES (?, ?, ?)",
+                (conversation_id, state.model_dump_json(), updated.isoformat()),
+            )
+            db.executemany(
+                "INSERT INTO messages (conversation_id, role, content, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        conversation_id,
+                        m.role,
+                        m.content,
+                        m.status,
+                        min(_aware(m.created_at), now).isoformat(),
+                    )
+                    for m in messages
+                ],
+            )
+            Activities.insert(db, conversation_id, versions)
+            LessonsRead.insert(db, conversation_id, reads)
+        return conversation_id
