@@ -41,7 +41,7 @@ def build_history(data: Path) -> str:
         for j in range(10):
             store.add_message(cid, "user" if j % 2 == 0 else "assistant", f"conversation {i} m{j}")
     long_id = store.create_conversation(CoachState(), "offline", title="a long one")
-    with store._transaction() as db:  # one transaction: building the fixture, not measured
+    with store.database.transaction() as db:  # one transaction: building the fixture, not measured
         db.executemany(
             "INSERT INTO messages (conversation_id, role, content, status, created_at)"
             " VALUES (?, ?, ?, 'complete', ?)",

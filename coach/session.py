@@ -16,12 +16,13 @@ from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.repair import repaired
+from coach.domain.roles import Role
 from coach.domain.state import CoachState, Work
 from coach.domain.text import Language, detect_language
-from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
+from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply
 from coach.engines.errors import EngineError
-from coach.store.course import ActivityVersion, ReadHow
 from coach.store.db import Store, StoreError
+from coach.store.records import ActivityVersion, ReadHow
 
 TITLE_LIMIT = 60
 SAVE_EVERY = 1.0

@@ -111,7 +111,8 @@ async def test_a_failed_save_keeps_the_words_and_says_why(settings: Settings, ct
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "nurse")
-        ctx.store._db.execute("PRAGMA query_only = ON")  # writes now fail, as on a full disk
+        # Writes now fail, as on a full disk.
+        ctx.store.database.connection.execute("PRAGMA query_only = ON")
         app.screen.query_one(ChatInput).insert("because I care")
         await pilot.press("enter")
         await app.workers.wait_for_complete()

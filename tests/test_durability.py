@@ -119,5 +119,5 @@ def test_two_processes_write_at_once_without_losing_or_breaking_anything(tmp_pat
         assert contents == [f"{name} {i}" for i in range(n)]
     shared_contents = [m.content for m in first.messages(shared)]
     assert len(shared_contents) == 2 * n
-    assert first._read("PRAGMA integrity_check")[0][0] == "ok"
+    assert first.database.read("PRAGMA integrity_check")[0][0] == "ok"
     first.close()

@@ -100,7 +100,8 @@ def test_a_file_that_is_not_sqlite_gives_one_line(tmp_path: Path) -> None:
 def test_a_write_to_a_read_only_database_is_a_store_error(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     cid = store.create_conversation(CoachState(), "offline")
-    store._db.execute("PRAGMA query_only = ON")  # the engine refuses writes, like a full disk
+    # The engine refuses writes, like a full disk.
+    store.database.connection.execute("PRAGMA query_only = ON")
     with pytest.raises(StoreError, match="could not save"):
         store.add_message(cid, "user", "hello")
 

@@ -110,8 +110,9 @@ echo hello | {COACH} --plain && echo "plain=0" || echo "plain=$?"
 def test_a_full_disk_while_saving_is_one_line_and_moves_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     cid = store.create_conversation(CoachState(), "offline")
-    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
-    store._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL
+    pages = store.database.connection.execute("PRAGMA page_count").fetchone()[0]
+    # SQLite's own SQLITE_FULL.
+    store.database.connection.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(StoreError, match="the disk is full") as info:
         store.add_message(cid, "user", "x" * 100_000)
     assert "\n" not in str(info.value)

@@ -95,7 +95,7 @@ def test_a_whole_id_is_found_even_when_it_starts_another(tmp_path: Path) -> None
 
     store = Store(tmp_path / "coach.db")
     short = long[:4]
-    store._db.execute(
+    store.database.connection.execute(
         "INSERT INTO conversations (id, created_at, updated_at, engine) VALUES (?, ?, ?, ?)",
         (short, "2026-11-21T09:30:00+00:00", "2026-11-21T09:30:00+00:00", "offline"),
     )
@@ -133,3 +133,67 @@ def test_a_title_with_line_breaks_stays_one_heading(
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("# nurse") and "more" in out.splitlines()[0]
     assert "\n# Injected" not in out
+
+
+_VERSION = {
+    "activity_id": "savings-plan",
+    "version": 1,
+    "status": "done",
+    "text": "120,000 pesos",
+    "feedback": None,
+    "created_at": "2026-01-01T00:00:00+00:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "place"),
+    [
+        ("conversation", {"id": "a b"}, "conversation.id"),
+        ("conversation", {"colour": "red"}, "conversation.colour"),
+        ("message", {"status": "bogus"}, "messages.0.status"),
+        ("message", {"role": "system"}, "messages.0.role"),
+        ("activity", {"status": "maybe"}, "activities.0.status"),
+        ("activity", {"feedback": "well done"}, "activities.0.feedback"),
+        ("activity", {"version": -1}, "activities.0.version"),
+        ("read", {"how": "skimmed"}, "lessons_read.0.how"),
+    ],
+)
+def test_a_record_the_store_could_not_hold_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: Any, place: str
+) -> None:
+    """The export is read with the store's own record models, and their limits hold."""
+    data = _export(tmp_path, capsys)
+    data["activities"] = [dict(_VERSION)]
+    data["lessons_read"] = [{"lesson_id": "x", "how": "cited", "at": _VERSION["created_at"]}]
+    record = {
+        "conversation": data["conversation"],
+        "message": data["messages"][0],
+        "activity": data["activities"][0],
+        "read": data["lessons_read"][0],
+    }[field]
+    record.update(value)
+    assert _import(tmp_path, data) == 1
+    err = capsys.readouterr().err.strip()
+    assert f"not a coach conversation export: {place}:" in err and "\n" not in err
+    store = open_store(tmp_path / "data")
+    assert store.list_conversations() == []  # nothing half-imported
+    store.close()
+
+
+def test_a_crafted_export_with_every_record_imports_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _export(tmp_path, capsys)
+    data["activities"] = [dict(_VERSION, feedback={"source": "checklist"})]
+    data["lessons_read"] = [{"lesson_id": "x", "how": "cited", "at": _VERSION["created_at"]}]
+    assert _import(tmp_path, data) == 0
+    store = open_store(tmp_path / "data")
+    cid = data["conversation"]["id"]
+    [version] = store.activity_versions(cid)
+    assert (version.text, json.loads(version.feedback)) == (
+        "120,000 pesos",
+        {"source": "checklist"},
+    )
+    assert [r.lesson_id for r in store.lessons_read(cid)] == ["x"]
+    assert store.messages(cid)[0].content == "What is your dream job?"
+    store.close()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from coach.domain.activities import Activity
 from coach.domain.feedback import Feedback
+from coach.domain.roles import Role
 from coach.domain.state import CoachState
 from coach.domain.text import Language
-
-Role = Literal["user", "assistant"]
 
 
 @dataclass(frozen=True)

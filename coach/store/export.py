@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach.domain.activities import ActivityCatalog
 from coach.domain.feedback import Feedback
@@ -17,12 +17,12 @@ from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
 from coach.domain.text import Language, clean_for_display, escape_markdown, quote_markdown
-from coach.store.course import ActivityVersion, LessonRead
-from coach.store.db import ConversationInfo, Store, StoredMessage
+from coach.store.db import Store
+from coach.store.records import ActivityVersion, ConversationInfo, LessonRead, StoredMessage
 
 _KEPT_EN = {"done": "done", "partly": "partly", "not_yet": "not yet"}
 _KEPT_RU = {"done": "сделано", "partly": "частично", "not_yet": "пока нет"}
-EXPORT_FORMAT = "coach-conversation"
+EXPORT_FORMAT: Final = "coach-conversation"
 EXPORT_VERSION = 2
 """2 added the writing activities and the lessons read; version 1 files still import."""
 
@@ -125,48 +125,18 @@ _RAW_CONTROLS = re.compile(r"[\x7f-\x9f]")
 
 def to_json(bundle: Bundle) -> str:
     """Everything about the conversation, in a versioned format meant for re-import."""
-    info, messages, state = bundle.info, bundle.messages, bundle.state
-    data: dict[str, Any] = {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "conversation": {
-            "id": info.id,
-            "title": info.title,
-            "created_at": info.created_at.isoformat(),
-            "updated_at": info.updated_at.isoformat(),
-            "engine": info.engine,
-            "phase": info.phase,
-            "language": info.language,
-            "draft": info.draft,
-        },
-        "messages": [
-            {
-                "role": m.role,
-                "content": m.content,
-                "status": m.status,
-                "created_at": m.created_at.isoformat(),
-            }
-            for m in messages
-        ],
-        "state": state.model_dump(mode="json"),
-        "activities": [
-            {
-                "activity_id": v.activity_id,
-                "version": v.version,
-                "status": v.status,
-                "text": v.text,
-                "feedback": json.loads(v.feedback) if v.feedback else None,
-                "created_at": v.created_at.isoformat(),
-            }
-            for v in bundle.versions
-        ],
-        "lessons_read": [
-            {"lesson_id": r.lesson_id, "how": r.how, "at": r.at.isoformat()} for r in bundle.reads
-        ],
-    }
+    data = _Export(
+        format=EXPORT_FORMAT,
+        version=EXPORT_VERSION,
+        conversation=bundle.info,
+        messages=bundle.messages,
+        state=bundle.state,
+        activities=bundle.versions,
+        lessons_read=bundle.reads,
+    ).model_dump(mode="json")
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     # JSON escapes C0 controls itself; DEL and C1 (such as U+009B, a CSI) it leaves raw, and
-    # a terminal reading the export on stdout would obey them. \uXXXX keeps full fidelity.
+    # a terminal reading the export on stdout would obey them. \\uXXXX keeps full fidelity.
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -174,51 +144,18 @@ class UnreadableExport(ValueError):
     """The file is not a coach conversation export this version can read; one line."""
 
 
-class _Model(BaseModel):
+class _Export(BaseModel):
+    """The file: the records are the store's own, validated as an untrusted file needs."""
+
     model_config = ConfigDict(extra="forbid")
 
-
-class _Conversation(_Model):
-    id: str = Field(pattern=r"^[0-9a-zA-Z_-]{1,64}$")
-    title: str
-    created_at: datetime
-    updated_at: datetime
-    engine: str
-    phase: str
-    language: str
-    draft: str = ""
-
-
-class _Message(_Model):
-    role: Literal["user", "assistant"]
-    content: str
-    status: Literal["complete", "partial", "cancelled", "error"]
-    created_at: datetime
-
-
-class _Version(_Model):
-    activity_id: str = Field(min_length=1, max_length=100)
-    version: int = Field(ge=0)
-    status: Literal["done", "skipped"]
-    text: str
-    feedback: dict[str, Any] | None = None
-    created_at: datetime
-
-
-class _Read(_Model):
-    lesson_id: str = Field(min_length=1, max_length=200)
-    how: Literal["opened", "cited"]
-    at: datetime
-
-
-class _Export(_Model):
     format: Literal["coach-conversation"]
     version: int
-    conversation: _Conversation
-    messages: list[_Message]
+    conversation: ConversationInfo
+    messages: list[StoredMessage]
     state: CoachState
-    activities: list[_Version] = []
-    lessons_read: list[_Read] = []
+    activities: list[ActivityVersion] = []
+    lessons_read: list[LessonRead] = []
 
 
 def from_json(text: str) -> Bundle:
@@ -234,35 +171,10 @@ def from_json(text: str) -> Bundle:
         raise UnreadableExport(
             f"this export is version {data.version}; this coach reads up to {EXPORT_VERSION}"
         )
-    c = data.conversation
-    info = ConversationInfo(
-        id=c.id,
-        title=c.title,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-        engine=c.engine,
-        phase=c.phase,
-        language=c.language,
-        draft=c.draft,
+    # What the file leaves out is counted here: how many messages, and the plan's date.
+    info = dataclasses.replace(
+        data.conversation,
         messages=len(data.messages),
         due=data.state.plan.due if data.state.plan else None,
     )
-    messages = [
-        StoredMessage(
-            id=0, role=m.role, content=m.content, status=m.status, created_at=m.created_at
-        )
-        for m in data.messages
-    ]
-    versions = [
-        ActivityVersion(
-            activity_id=v.activity_id,
-            version=v.version,
-            status=v.status,
-            text=v.text,
-            feedback=json.dumps(v.feedback, ensure_ascii=False) if v.feedback else "",
-            created_at=v.created_at,
-        )
-        for v in data.activities
-    ]
-    reads = [LessonRead(r.lesson_id, r.how, r.at) for r in data.lessons_read]
-    return Bundle(info, messages, data.state, versions, reads)
+    return Bundle(info, data.messages, data.state, data.activities, data.lessons_read)

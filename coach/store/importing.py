@@ -1,21 +1,22 @@
 """Importing an exported conversation: stored as it was, unless that would break coach.
 
-A mixin of the Store. An export can be edited by hand or crafted, so what the store keeps
-is made addressable, in the past, and one line where a line break would split a heading.
+An export can be edited by hand or crafted, so what the store keeps is made addressable, in
+the past, and one line where a line break would split a heading.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import uuid
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from coach.domain.state import CoachState
-from coach.store.course import ActivityVersion, LessonRead
-from coach.store.records import ConversationInfo, StoredMessage
+from coach.store.activities import Activities
+from coach.store.conversations import Conversations
+from coach.store.database import Database
+from coach.store.lessons_read import LessonsRead
+from coach.store.records import ActivityVersion, ConversationInfo, LessonRead, StoredMessage
 
 ADDRESSABLE_ID = re.compile(r"[0-9a-zA-Z][0-9a-zA-Z_-]{0,63}")
 """Ids a user can type: never starting with '-', which a command line reads as an option."""
@@ -35,34 +36,16 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _at_most(when: datetime, now: datetime) -> str:
-    return min(_aware(when), now).isoformat()
+class Importer:
+    """Adds an exported conversation to the store, whole or not at all."""
 
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
-class Imports:
-    """``import_conversation`` for the Store."""
-
-    _now: Callable[[], datetime]
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
-
-    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
-
-    def _import_course(
-        self,
-        db: sqlite3.Connection,
-        conversation_id: str,
-        versions: Sequence[ActivityVersion],
-        reads: Sequence[LessonRead],
-    ) -> None:
-        raise NotImplementedError
-
-    def import_conversation(
+    def add(
         self,
         info: ConversationInfo,
-        messages: list[StoredMessage],
+        messages: Sequence[StoredMessage],
         state: CoachState,
         versions: Sequence[ActivityVersion] = (),
         reads: Sequence[LessonRead] = (),
@@ -73,14 +56,14 @@ class Imports:
         still to come are brought back to now, and the title is one line. Returns the id it
         was stored under. All or nothing: one transaction.
         """
-        taken = bool(self._read("SELECT 1 FROM conversations WHERE id = ?", (info.id,)))
+        taken = Conversations(self._db).exists(info.id)
         usable = addressable(info.id) and not taken
         conversation_id = info.id if usable else uuid.uuid4().hex[:12]
         # A time still to come would pin the conversation first in every list, for years.
-        now = self._now()
+        now = self._db.now()
         created = min(_aware(info.created_at), now)
         updated = min(_aware(info.updated_at), now)
-        with self._transaction() as db:
+        with self._db.transaction() as db:
             db.execute(
                 "INSERT INTO conversations (id, title, created_at, updated_at, engine, phase,"
                 " language, draft, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,5 +97,6 @@ class Imports:
                     for m in messages
                 ],
             )
-            self._import_course(db, conversation_id, versions, reads)
+            Activities.insert(db, conversation_id, versions)
+            LessonsRead.insert(db, conversation_id, reads)
         return conversation_id

@@ -22,7 +22,7 @@ from textual.widgets import Button, Markdown, Static, TextArea
 from coach.domain.activities import Activity
 from coach.domain.text import Language, clean_for_display, word_count
 from coach.session import MESSAGE_LIMIT, Session
-from coach.store.course import ActivityVersion
+from coach.store.records import ActivityVersion
 from coach.ui.background import one_line
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import CleanTextArea

@@ -23,7 +23,7 @@ from coach.domain.activities import Activity
 from coach.domain.feedback import Feedback
 from coach.domain.text import clean_for_display, escape_markdown, quote_markdown
 from coach.session import Session
-from coach.store.course import ActivityVersion, LessonRead
+from coach.store.records import ActivityVersion, LessonRead
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
