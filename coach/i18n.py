@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from pydantic import RootModel
 
@@ -26,17 +28,20 @@ class _Catalogue(RootModel[dict[str, str]]):
     """One language's interface strings, by key."""
 
 
-def _check(strings: _Catalogue) -> Iterator[tuple[loading.Loc, str]]:
+def _check(strings: _Catalogue) -> Iterator[loading.Finding]:
     for key, text in strings.root.items():
-        for name in template.unknown(text, FIELDS):
-            yield (key,), f"unknown placeholder {{{name}}}"
+        yield from loading.unknown_placeholders((key,), text, FIELDS)
+
+
+def load_catalogue(source: Path | Traversable) -> dict[str, str]:
+    """One catalogue file's strings; a malformed file is a DataError naming file and line."""
+    return loading.load(source, _Catalogue, check=_check).root
 
 
 @cache
 def catalogue(language: Language) -> dict[str, str]:
-    """All interface strings for ``language``, read once; a malformed file is a DataError."""
-    source = files("coach.prompts") / "ui" / f"{language}.yaml"
-    return loading.load(source, _Catalogue, check=_check).root
+    """All interface strings for ``language``, read once."""
+    return load_catalogue(files("coach.prompts") / "ui" / f"{language}.yaml")
 
 
 def t(key: str, language: Language, **values: object) -> str:

@@ -94,9 +94,7 @@ def test_keywords_need_both_languages(tmp_path: Path) -> None:
         end += 1
     del lines[ru:end]
     (folder / "keywords.yaml").write_text("\n".join(lines))
-    with pytest.raises(
-        FlowError, match=r"keywords\.yaml:\d+: keywords\.no\.ru: Field required"
-    ):
+    with pytest.raises(FlowError, match=r"keywords\.yaml:\d+: keywords\.no\.ru: Field required"):
         load_flow(folder)
 
 

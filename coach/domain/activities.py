@@ -161,7 +161,22 @@ def parse_activity(raw: bytes, source: str) -> Activity:
     document = loading.parse(text, source, untrusted=True, error=DataError)
     if not isinstance(document.data, dict):
         raise DataError("expected a mapping of keys")
-    return loading.validate(Activity, document, error=DataError)
+    return loading.validate(Activity, document, check=_no_placeholders, error=DataError)
+
+
+def _no_placeholders(activity: Activity) -> Iterator[loading.Finding]:
+    """Activity texts are shown as written: a ``{name}`` in one is a template by mistake."""
+    texts: list[tuple[loading.Loc, LocalText]] = [
+        (("title",), activity.title),
+        (("instructions",), activity.instructions),
+        (("deeper",), activity.deeper),
+        (("follow_up",), activity.follow_up),
+    ]
+    for index, item in enumerate(activity.rubric):
+        texts += [(("rubric", index, "label"), item.label), (("rubric", index, "ask"), item.ask)]
+    for loc, text in texts:
+        for language, value in loading.translations(text):
+            yield from loading.unknown_placeholders((*loc, language), value, ())
 
 
 def _skipped(source: str, error: ValueError) -> ActivityNotice:

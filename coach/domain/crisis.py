@@ -215,12 +215,11 @@ class _RulesFile(RootModel[dict[str, LanguageRules]]):
     """``crisis.yaml``: one set of rules per language."""
 
 
-def _check_rules(rules: _RulesFile) -> Iterator[tuple[loading.Loc, str]]:
+def _check_rules(rules: _RulesFile) -> Iterator[loading.Finding]:
     for lang, rule in rules.root.items():
         texts = (("reply", REPLY_FIELDS), ("holding", REPLY_FIELDS), ("ask", ASK_FIELDS))
         for field, known in texts:
-            for name in template.unknown(getattr(rule, field), known):
-                yield (lang, field), f"unknown placeholder {{{name}}}"
+            yield from loading.unknown_placeholders((lang, field), getattr(rule, field), known)
 
 
 def load_crisis(folder: Traversable) -> CrisisCare:

@@ -254,15 +254,7 @@ def _flatten_intents(data: Any) -> Any:
     return flat
 
 
-def _texts(text: BaseModel | None) -> Iterator[tuple[str, str]]:
-    """(language, text) for each translation of a text; nothing for an absent one."""
-    dumped = text.model_dump() if text is not None else {}
-    for language, value in dumped.items() if isinstance(dumped, dict) else ():
-        if isinstance(value, str):
-            yield str(language), value
-
-
-def check_placeholders(flow: Flow) -> Iterator[tuple[loading.Loc, str]]:
+def check_placeholders(flow: Flow) -> Iterator[loading.Finding]:
     """Placeholders no code fills in, at their place: a typo fails here, not at a turn."""
     said = frozenset(ASK_FIELDS | {s.id for s in [*flow.steps, *flow.check_in]})
     texts: list[tuple[loading.Loc, BaseModel | None, frozenset[str]]] = [
@@ -276,9 +268,8 @@ def check_placeholders(flow: Flow) -> Iterator[tuple[loading.Loc, str]]:
                 ((section, index, "note"), step.note, NOTE_FIELDS),
             ]
     for loc, text, known in texts:
-        for language, value in _texts(text):
-            for name in template.unknown(value, known):
-                yield (*loc, language), f"unknown placeholder {{{name}}}"
+        for language, value in loading.translations(text):
+            yield from loading.unknown_placeholders((*loc, language), value, known)
 
 
 def load_flow(folder: Traversable) -> Flow:

@@ -8,11 +8,11 @@ found only when something is wrong: the YAML is composed again into nodes that k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -85,8 +85,11 @@ class Document:
         self._node: yaml.Node | None = None
         self._composed = False
 
-    def line(self, loc: Loc) -> int | None:
-        """The 1-based file line of the value at ``loc``, or of its nearest parent."""
+    def line(self, loc: Loc, needle: str = "") -> int | None:
+        """The 1-based file line of the value at ``loc``, or of its nearest parent.
+
+        With a ``needle``, the line inside a text that spans lines where it first appears.
+        """
         if not self._composed:  # composing is only worth it when there is an error to place
             self._node, self._composed = yamlio.compose(self.text), True
         node = self._node
@@ -102,13 +105,18 @@ class Document:
             if child is None:
                 break
             node, line = child, child.start_mark.line
+        if needle and isinstance(node, yaml.ScalarNode):
+            lines = self.text.split("\n")[node.start_mark.line : node.end_mark.line + 1]
+            found = next((i for i, text in enumerate(lines) if needle in text), 0)
+            line = node.start_mark.line + found
         return None if line is None else line + self.first_line
 
-    def problem(self, loc: Loc, message: str, place: str | None = None) -> Problem:
+    def problem(
+        self, loc: Loc, message: str, place: str | None = None, needle: str = ""
+    ) -> Problem:
         """A problem at ``loc`` in this file."""
-        return Problem(
-            self.name, self.line(loc), place_of(loc) if place is None else place, message
-        )
+        shown = place_of(loc) if place is None else place
+        return Problem(self.name, self.line(loc, needle), shown, message)
 
 
 def parse(
@@ -148,8 +156,30 @@ def read(
     return parse(text, shown, untrusted=untrusted, error=error)
 
 
-Check = Callable[[Any], Iterable[tuple[Loc, str]]]
-"""Checks after validation (placeholders, references): each problem at a location."""
+class Finding(NamedTuple):
+    """A problem a check found after validation, at a location (and a text found there)."""
+
+    loc: Loc
+    message: str
+    needle: str = ""
+
+
+Check = Callable[[Any], Iterable[Finding]]
+"""Checks after validation (placeholders, references)."""
+
+
+def translations(text: BaseModel | None) -> Iterator[tuple[str, str]]:
+    """(language, text) for each translation of a text in the data; none for an absent one."""
+    dumped = text.model_dump() if text is not None else {}
+    for language, value in dumped.items() if isinstance(dumped, dict) else ():
+        if isinstance(value, str):
+            yield str(language), value
+
+
+def unknown_placeholders(loc: Loc, text: str, known: Collection[str]) -> Iterator[Finding]:
+    """A finding for each placeholder in ``text`` that the code does not fill in."""
+    for name in template.unknown(text, known):
+        yield Finding(loc, f"unknown placeholder {{{name}}}", f"{{{name}}}")
 
 
 def validate(
@@ -168,11 +198,11 @@ def validate(
     """
     others = dict(parts or {})
 
-    def located(loc: Loc, message: str) -> Problem:
+    def located(loc: Loc, message: str, needle: str = "") -> Problem:
         top = str(loc[0]) if loc else ""
         if top in others:
-            return others[top].problem(loc[1:], message, place_of(loc))
-        return document.problem(loc, message)
+            return others[top].problem(loc[1:], message, place_of(loc), needle)
+        return document.problem(loc, message, needle=needle)
 
     try:
         result = model.model_validate(document.data if data is None else data)
@@ -181,7 +211,7 @@ def validate(
             located(e["loc"], e["msg"].removeprefix("Value error, ")) for e in exc.errors()
         ) from None
     if check is not None:
-        found = [located(loc, message) for loc, message in check(result)]
+        found = [located(*finding) for finding in check(result)]
         if found:
             raise error.of(found)
     return result
