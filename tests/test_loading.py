@@ -192,3 +192,12 @@ def test_a_wrong_type_in_a_catalogue_fails_with_file_and_line(tmp_path: Path) ->
 def test_render_fills_known_names_and_keeps_other_braces() -> None:
     assert render("{n} of {{x}} {0,20} {gone}", {"n": 3}) == "3 of {x} {0,20} "
     assert render("{who}: {who}", {"who": "{n}"}) == "{n}: {n}"  # values are not re-read
+
+
+def test_a_misspelled_placeholder_in_a_model_prompt_fails_at_load(tmp_path: Path) -> None:
+    from coach.engines.prompting import Prompts
+
+    folder = _copy(tmp_path, "llm")
+    line = _edit(folder / "state.md", "{position}", "{postion}")
+    with pytest.raises(DataError, match=rf"^state\.md:{line}: text: unknown placeholder"):
+        Prompts(folder)
