@@ -108,8 +108,7 @@ class ActivityNotice:
     """The line of the file the problem is on, when it is known."""
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
+        return loading.located(self.source, self.line, self.message)
 
 
 @dataclass
@@ -179,14 +178,6 @@ def _no_placeholders(activity: Activity) -> Iterator[loading.Finding]:
             yield from loading.unknown_placeholders((*loc, language), value, ())
 
 
-def _skipped(source: str, error: ValueError) -> ActivityNotice:
-    """One notice per file left out, at the first problem's line when it is known."""
-    if isinstance(error, DataError) and error.problems:
-        first = error.problems[0]
-        return ActivityNotice(source, f"skipped: {first.detail}", first.line)
-    return ActivityNotice(source, f"skipped: {error}")
-
-
 def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCatalog:
     """Every ``*.yaml`` activity in ``folder``; a bad file is a notice, never an exception."""
     catalog = ActivityCatalog()
@@ -203,7 +194,7 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
         try:
             activity = parse_activity(read_limited(entry, MAX_ACTIVITY_BYTES), source)
         except ValueError as exc:  # UnreadableFile and DataError are ValueErrors
-            catalog.notices.append(_skipped(source, exc))
+            catalog.notices.append(ActivityNotice(source, *loading.skipped(exc)))
             continue
         except OSError as exc:
             catalog.notices.append(ActivityNotice(source, f"skipped: {exc}"))

@@ -93,16 +93,7 @@ class LessonNotice:
     """The line of the file the problem is on, when it is known."""
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
-
-    @classmethod
-    def skipped(cls, source: str, error: LessonError) -> LessonNotice:
-        """A file left out: ``file:line: skipped: place: problem`` when the place is known."""
-        if error.problems:
-            first = error.problems[0]
-            return cls(source, f"skipped: {first.detail}", line=first.line)
-        return cls(source, f"skipped: {error}")
+        return loading.located(self.source, self.line, self.message)
 
 
 @dataclass
@@ -278,7 +269,8 @@ def load_folder(folder: Traversable, origin: str) -> tuple[list[Lesson], list[Le
         try:
             lesson = parse_lesson(lesson_id, _read(entry), source, origin)
         except LessonError as exc:
-            notices.append(LessonNotice.skipped(source, exc))
+            message, line = loading.skipped(exc)
+            notices.append(LessonNotice(source, message, line=line))
             continue
         except OSError as exc:
             notices.append(LessonNotice(source, f"skipped: cannot be read ({exc.strerror or exc})"))

@@ -37,17 +37,12 @@ class Problem:
     problem: str
 
     @property
-    def where(self) -> str:
-        """``file:line``, or the file alone when no line is known."""
-        return f"{self.file}:{self.line}" if self.line else self.file
-
-    @property
     def detail(self) -> str:
         """``place: problem``, without the file and line."""
         return f"{self.place}: {self.problem}" if self.place else self.problem
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.detail}"
+        return located(self.file, self.line, self.detail)
 
 
 class DataError(ValueError):
@@ -64,6 +59,19 @@ class DataError(ValueError):
 
 
 E = TypeVar("E", bound=DataError)
+
+
+def skipped(error: ValueError) -> tuple[str, int | None]:
+    """A file left out of a folder: ``skipped: place: problem`` and its line, when known."""
+    if isinstance(error, DataError) and error.problems:
+        first = error.problems[0]
+        return f"skipped: {first.detail}", first.line
+    return f"skipped: {error}", None
+
+
+def located(source: str, line: int | None, message: str) -> str:
+    """A notice as one line: ``source:line: message``, or ``source: message``."""
+    return f"{source}:{line}: {message}" if line else f"{source}: {message}"
 
 
 def place_of(loc: Loc) -> str:
