@@ -138,7 +138,7 @@ def parse(
         line = mark.line + first_line if mark is not None else None
         place = f"column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error.of([Problem(name, line, place, f"{problem}")]) from None
+        raise error.of([Problem(name, line, place, str(problem))]) from None
     return Document(name, text, data, first_line)
 
 
@@ -152,16 +152,21 @@ def read(
 ) -> Document:
     """Read and parse one YAML file: a regular file under ``limit`` bytes, UTF-8."""
     shown = source.name if name is None else name
+    text = _text(source, shown, limit, error)
+    return parse(text, shown, untrusted=untrusted, error=error)
+
+
+def _text(source: Path | Traversable, shown: str, limit: int, error: type[E]) -> str:
+    """A file's UTF-8 text: a regular file of at most ``limit`` bytes."""
     try:
-        text = read_limited(source, limit).decode("utf-8")
+        return read_limited(source, limit).decode("utf-8")
     except UnreadableFile as exc:
-        raise error.of([Problem(shown, None, "", str(exc))]) from None
+        problem = str(exc)
     except UnicodeDecodeError as exc:
-        raise error.of([Problem(shown, None, "", f"cannot be read ({exc})")]) from None
+        problem = f"cannot be read ({exc})"
     except OSError as exc:  # a resource in a wheel that is missing or unreadable
         problem = f"cannot be read ({exc.strerror or exc})"
-        raise error.of([Problem(shown, None, "", problem)]) from None
-    return parse(text, shown, untrusted=untrusted, error=error)
+    raise error.of([Problem(shown, None, "", problem)])
 
 
 class Finding(NamedTuple):
@@ -206,7 +211,7 @@ def validate(
     """
     others = dict(parts or {})
 
-    def located(loc: Loc, message: str, needle: str = "") -> Problem:
+    def at(loc: Loc, message: str, needle: str = "") -> Problem:
         top = str(loc[0]) if loc else ""
         if top in others:
             return others[top].problem(loc[1:], message, place_of(loc), needle)
@@ -216,10 +221,10 @@ def validate(
         result = model.model_validate(document.data if data is None else data)
     except ValidationError as exc:
         raise error.of(
-            located(e["loc"], e["msg"].removeprefix("Value error, ")) for e in exc.errors()
+            at(e["loc"], e["msg"].removeprefix("Value error, ")) for e in exc.errors()
         ) from None
     if check is not None:
-        found = [located(*finding) for finding in check(result)]
+        found = [at(*finding) for finding in check(result)]
         if found:
             raise error.of(found)
     return result
@@ -248,10 +253,7 @@ def read_template(
     error: type[E] = DataError,  # type: ignore[assignment]
 ) -> str:
     """A text file of one template (a model's instructions), its placeholders checked."""
-    try:
-        text = read_limited(source, limit).decode("utf-8")
-    except (UnreadableFile, UnicodeDecodeError, OSError) as exc:
-        raise error.of([Problem(source.name, None, "", f"cannot be read ({exc})")]) from None
+    text = _text(source, source.name, limit, error)
     found = [
         Problem(source.name, text.count("\n", 0, at) + 1, "text", f"unknown placeholder {{{name}}}")
         for at, name in template.unknown_at(text, known)
