@@ -237,7 +237,7 @@ class PlainChat:
             self._fail(str(exc))
             return
         title = activity.title(lang)
-        self._say(t("activity_saved_note", lang).format(title=title, n=version.version))
+        self._say(t("activity_saved_note", lang, title=title, n=version.version))
         self._cancellable = True  # the text is saved; only the feedback can be cut
         try:
             feedback, error = await session.feedback(activity, version)
@@ -265,7 +265,7 @@ class PlainChat:
         except StoreError as exc:
             self._fail(str(exc))
             return
-        self._say(t("activity_skipped_note", lang).format(title=activity.title(lang)))
+        self._say(t("activity_skipped_note", lang, title=activity.title(lang)))
 
     async def _turn(self, session: Session, text: str) -> None:
         try:

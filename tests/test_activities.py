@@ -72,9 +72,9 @@ def test_a_bad_activity_file_is_one_notice_and_the_rest_still_load(tmp_path: Pat
     (tmp_path / "same-id.yaml").write_text((ACTIVITIES / "dream-job.yaml").read_text())
     (tmp_path / "latin1.yaml").write_bytes("id: caf\xe9\n".encode("latin-1"))
     catalog = load_activities(tmp_path, "mine")
-    problems = {n.source.split("/")[-1]: n.message for n in catalog.notices}
+    problems = {n.source.split("/")[-1]: str(n) for n in catalog.notices}
     assert set(problems) == {"broken.yaml", "two-checks.yaml", "same-id.yaml", "latin1.yaml"}
-    assert "line 2: did not find expected" in problems["broken.yaml"]
+    assert "broken.yaml:2: skipped: column 1: did not find expected" in problems["broken.yaml"]
     assert "exactly one of" in problems["two-checks.yaml"]
     assert "'dream-job' is taken" in problems["same-id.yaml"]
     assert "UTF-8" in problems["latin1.yaml"]

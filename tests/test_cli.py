@@ -167,4 +167,4 @@ def test_a_malformed_flow_names_the_file(
     monkeypatch.setenv("COACH_FLOW_DIR", str(flow_dir))
     monkeypatch.setattr("coach.ui.factory.build_app", lambda *a: pytest.fail("app started"))
     assert main([]) == 1
-    assert "flow.yaml: line 2, column 1" in capsys.readouterr().err
+    assert "flow.yaml:2: column 1: " in capsys.readouterr().err

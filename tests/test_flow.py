@@ -46,7 +46,7 @@ def test_yaml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     text = (folder / "flow.yaml").read_text().replace("kind: text", "kind: [text", 1)
     (folder / "flow.yaml").write_text(text)
-    with pytest.raises(FlowError, match=r"^flow\.yaml: line \d+, column \d+: "):
+    with pytest.raises(FlowError, match=r"^flow\.yaml:\d+: column \d+: "):
         load_flow(folder)
 
 
@@ -58,7 +58,7 @@ def test_missing_translation_names_file_line_and_place(tmp_path: Path) -> None:
     (folder / "flow.yaml").write_text("\n".join(lines))
     with pytest.raises(FlowError) as info:
         load_flow(folder)
-    assert str(info.value).startswith(f"flow.yaml: line {index}, steps[0].ask.ru: Field required")
+    assert str(info.value).startswith(f"flow.yaml:{index}: steps[0].ask.ru: Field required")
 
 
 def test_unknown_placeholder_in_messages_is_an_error(tmp_path: Path) -> None:
@@ -94,9 +94,7 @@ def test_keywords_need_both_languages(tmp_path: Path) -> None:
         end += 1
     del lines[ru:end]
     (folder / "keywords.yaml").write_text("\n".join(lines))
-    with pytest.raises(
-        FlowError, match=r"keywords\.yaml: line \d+, keywords\.no\.ru: Field required"
-    ):
+    with pytest.raises(FlowError, match=r"keywords\.yaml:\d+: keywords\.no\.ru: Field required"):
         load_flow(folder)
 
 

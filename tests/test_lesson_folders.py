@@ -4,6 +4,7 @@ nothing crashes; each bad file is one notice and the good lessons still load."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -76,7 +77,7 @@ def test_a_hostile_folder_neither_hangs_nor_crashes(tmp_path: Path, args: tuple[
     assert result.returncode == (1 if "--check" in args else 0), text
     assert "x.md: skipped: is a FIFO (named pipe), not a regular file" in text
     assert "zero.md: skipped: is a device, not a regular file" in text
-    assert "bomb.md: skipped: front matter is not valid YAML at line" in text
+    assert re.search(r"bomb\.md:\d+: skipped: column \d+: aliases", text)
     assert "aliases (*name) are not allowed" in text
     if args[0] == "lessons" and args[1] == "--lessons":
         assert "Save first" in result.stdout.decode()
@@ -115,7 +116,7 @@ def test_an_alias_bomb_is_refused_quickly_in_process(tmp_path: Path) -> None:
     lessons, notices = load_folder(folder, str(folder))
     assert time.monotonic() - started < 2
     assert lessons == [] and len(notices) == 1
-    assert "line 3: aliases (*name) are not allowed here" in notices[0].message
+    assert "bomb.md:3: skipped: column 8: aliases (*name) are not allowed here" in str(notices[0])
 
 
 def test_an_activity_folder_with_a_fifo_and_an_alias_is_reported(tmp_path: Path) -> None:

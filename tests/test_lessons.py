@@ -89,7 +89,7 @@ def test_russian_questions_to_consider_section() -> None:
         (b"\xff\xfe\x00bad", "not valid UTF-8"),
         (b"Title\n\x00\x01", "NUL"),
         (b"---\ntitle: x\nno end\n", "never closed"),
-        (b"---\ntitle: [unclosed\n---\nbody\n", "not valid YAML"),
+        (b"---\ntitle: [unclosed\n---\nbody\n", r"^bad\.md:3: column 1: "),
         (b"---\n- a\n- b\n---\nbody\n", "key: value"),
         (b"", "empty"),
         (b"  \n\t\n", "empty"),

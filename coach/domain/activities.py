@@ -13,13 +13,13 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from coach.domain import yamlio
+from coach.domain import loading
 from coach.domain.files import read_limited
 from coach.domain.flow import Flow, LocalText, LocalWords
 from coach.domain.lessons import LessonLibrary
+from coach.domain.loading import DataError
 from coach.domain.state import CoachState
 
 Moment = Literal["path", "check_in"]
@@ -104,9 +104,11 @@ class ActivityNotice:
 
     source: str
     message: str
+    line: int | None = None
+    """The line of the file the problem is on, when it is known."""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        return loading.located(self.source, self.line, self.message)
 
 
 @dataclass
@@ -147,30 +149,33 @@ class ActivityCatalog:
         return max(done, key=lambda item: (item[0], item[1]))[2] if done else None
 
 
-def _problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    place = ".".join(str(p) for p in error["loc"]) or "top level"
-    return f"{place}: {error['msg']}"
-
-
 def parse_activity(raw: bytes, source: str) -> Activity:
-    """One activity file. Raises ValueError with a one-line reason."""
+    """One activity file. Raises DataError (a ValueError): ``file:line: place: problem``."""
     if len(raw) > MAX_ACTIVITY_BYTES:
-        raise ValueError(f"larger than {MAX_ACTIVITY_BYTES // 1000} kB")
+        raise DataError(f"larger than {MAX_ACTIVITY_BYTES // 1000} kB")
     try:
-        data = yamlio.load_untrusted(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "YAML"
-        raise ValueError(f"{where}: {getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError("expected a mapping of keys")
-    try:
-        return Activity.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(_problem(exc)) from None
+        raise DataError("not UTF-8 text") from None
+    document = loading.parse(text, source, untrusted=True, error=DataError)
+    if not isinstance(document.data, dict):
+        raise DataError("expected a mapping of keys")
+    return loading.validate(Activity, document, check=_no_placeholders, error=DataError)
+
+
+def _no_placeholders(activity: Activity) -> Iterator[loading.Finding]:
+    """Activity texts are shown as written: a ``{name}`` in one is a template by mistake."""
+    texts: list[tuple[loading.Loc, LocalText]] = [
+        (("title",), activity.title),
+        (("instructions",), activity.instructions),
+        (("deeper",), activity.deeper),
+        (("follow_up",), activity.follow_up),
+    ]
+    for index, item in enumerate(activity.rubric):
+        texts += [(("rubric", index, "label"), item.label), (("rubric", index, "ask"), item.ask)]
+    for loc, text in texts:
+        for language, value in loading.translations(text):
+            yield from loading.unknown_placeholders((*loc, language), value, ())
 
 
 def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCatalog:
@@ -188,7 +193,10 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
         source = f"{origin}/{entry.name}"
         try:
             activity = parse_activity(read_limited(entry, MAX_ACTIVITY_BYTES), source)
-        except (ValueError, OSError) as exc:  # UnreadableFile is a ValueError
+        except ValueError as exc:  # UnreadableFile and DataError are ValueErrors
+            catalog.notices.append(ActivityNotice(source, *loading.skipped(exc)))
+            continue
+        except OSError as exc:
             catalog.notices.append(ActivityNotice(source, f"skipped: {exc}"))
             continue
         if catalog.get(activity.id) is not None:

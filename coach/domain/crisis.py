@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.resources.abc import Traversable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
+from coach.domain import loading, template
 from coach.domain.text import LANGUAGES, Language
-from coach.domain.yamlio import load as load_yaml
 
 Hit = Literal["person", "topic", "none"]
 
 
-class CrisisError(ValueError):
-    """The safety data is malformed; worded for one line."""
+class CrisisError(loading.DataError):
+    """The safety data is malformed: file:line: place: problem."""
 
 
 class _Model(BaseModel):
@@ -180,9 +180,11 @@ class CrisisCare:
 
     def ask(self, country: str | None, language: Language) -> str:
         lines = self.resource_lines(country, language)
-        return self.rules[language].ask.format(
-            resources_inline="; ".join(lines), emergency=self.emergency(country, language)
-        )
+        values = {
+            "resources_inline": "; ".join(lines),
+            "emergency": self.emergency(country, language),
+        }
+        return template.render(self.rules[language].ask, values)
 
     def cleared(self, language: Language) -> str:
         return self.rules[language].cleared
@@ -205,13 +207,14 @@ class CrisisCare:
         entry = self.resources.countries.get((country or "").upper())
         return entry.emergency if entry else getattr(self.resources.default_emergency, language)
 
-    def _fill(self, template: str, country: str | None, language: Language) -> str:
+    def _fill(self, text: str, country: str | None, language: Language) -> str:
         items = "\n".join(f"- {line}" for line in self.resource_lines(country, language))
-        return template.format(
-            resources=items,
-            emergency=self.emergency(country, language),
-            resume_hint=self.rules[language].resume_hint,
-        )
+        values = {
+            "resources": items,
+            "emergency": self.emergency(country, language),
+            "resume_hint": self.rules[language].resume_hint,
+        }
+        return template.render(text, values)
 
     def reply(self, country: str | None, language: Language) -> str:
         return self._fill(self.rules[language].reply, country, language)
@@ -223,24 +226,40 @@ class CrisisCare:
         return self.rules[language].resumed
 
 
+REPLY_FIELDS = frozenset({"resources", "emergency", "resume_hint"})
+"""What the pausing reply and the holding reply may name (``CrisisCare._fill``)."""
+ASK_FIELDS = frozenset({"resources_inline", "emergency"})
+"""What the middle band's question may name (``CrisisCare.ask``)."""
+
+
+class _RulesFile(RootModel[dict[str, LanguageRules]]):
+    """``crisis.yaml``: one set of rules per language."""
+
+
+def _check_rules(rules: _RulesFile) -> Iterator[loading.Finding]:
+    for lang, rule in rules.root.items():
+        texts = (("reply", REPLY_FIELDS), ("holding", REPLY_FIELDS), ("ask", ASK_FIELDS))
+        for field, known in texts:
+            yield from loading.unknown_placeholders((lang, field), getattr(rule, field), known)
+
+
 def load_crisis(folder: Traversable) -> CrisisCare:
-    """Read ``crisis.yaml`` and ``resources.yaml``. Raises CrisisError naming the problem."""
-    try:
-        rules_data = load_yaml((folder / "crisis.yaml").read_text(encoding="utf-8"))
-        resources_data = load_yaml((folder / "resources.yaml").read_text(encoding="utf-8"))
-    except Exception as exc:  # OSError, UnicodeDecodeError, any YAML error
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CrisisError(f"cannot read the crisis-care data: {first}") from None
-    if not isinstance(rules_data, dict) or set(rules_data) != set(LANGUAGES):
-        raise CrisisError(f"crisis.yaml must have exactly the languages {', '.join(LANGUAGES)}")
-    try:
-        rules = {
-            lang: LanguageRules.model_validate(
-                {("continue_" if k == "continue" else k): v for k, v in rules_data[lang].items()}
-            )
-            for lang in LANGUAGES
-        }
-        resources = Resources.model_validate(resources_data)
-    except (ValidationError, AttributeError) as exc:
-        raise CrisisError(f"the crisis-care data is malformed: {exc}".splitlines()[0]) from None
-    return CrisisCare(rules, resources)
+    """Read ``crisis.yaml`` and ``resources.yaml``; CrisisError says file:line: place: problem."""
+    rules_doc = loading.read(folder / "crisis.yaml", error=CrisisError)
+    resources_doc = loading.read(folder / "resources.yaml", error=CrisisError)
+    data = rules_doc.data
+    if not isinstance(data, dict) or set(data) != set(LANGUAGES):
+        problem = f"must have exactly the languages {', '.join(LANGUAGES)}"
+        raise CrisisError.of([rules_doc.problem((), problem, "top level")])
+    # "continue" is a Python keyword, so the field is continue_ (the lines still map back)
+    renamed = {
+        lang: {("continue_" if k == "continue" else k): v for k, v in rules.items()}
+        if isinstance(rules, dict)
+        else rules
+        for lang, rules in data.items()
+    }
+    rules = loading.validate(
+        _RulesFile, rules_doc, data=renamed, check=_check_rules, error=CrisisError
+    )
+    resources = loading.validate(Resources, resources_doc, error=CrisisError)
+    return CrisisCare({lang: rules.root[lang] for lang in LANGUAGES}, resources)

@@ -25,10 +25,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coach.domain import loading
 from coach.domain.lexical import Evidence, Index
 from coach.domain.meaning import Meaning
 from coach.domain.text import normalize
-from coach.domain.yamlio import load as load_yaml
 
 Band = Literal["high", "middle", "none"]
 Script = Literal["en", "ru", "fil"]
@@ -87,6 +87,11 @@ def labelled(data: Any) -> Iterator[tuple[str, int, str, str]]:
                     yield str(phrase), 1 if label == "positive" else 0, str(language), str(kind)
 
 
+def _data(source: Traversable) -> Any:
+    """A YAML file's data; a syntax error is a DataError naming the file and line."""
+    return loading.read(source, error=loading.DataError).data
+
+
 def ordinary_texts(prompts: Traversable) -> list[str]:
     """Everyday coaching language, as more negatives.
 
@@ -97,19 +102,19 @@ def ordinary_texts(prompts: Traversable) -> list[str]:
     """
     texts: list[str] = []
     for name in ("ordinary.yaml", "everyday.yaml"):
-        everyday = load_yaml((prompts / "safety" / name).read_text(encoding="utf-8"))
+        everyday = _data(prompts / "safety" / name)
         texts += [str(t) for phrases in (everyday or {}).values() for t in phrases]
     for entry in sorted((prompts / "lessons").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".md"):
             body = entry.read_text(encoding="utf-8")
             texts += [t for t in re.split(r"(?<=[.!?])\s+|\n+", body) if 4 <= len(t.split()) <= 30]
-    flow = load_yaml((prompts / "flow" / "flow.yaml").read_text(encoding="utf-8"))
+    flow = _data(prompts / "flow" / "flow.yaml")
     for step in flow.get("steps", []):
         texts += [str(v) for v in step.get("ask", {}).values()]
-    messages = load_yaml((prompts / "flow" / "messages.yaml").read_text(encoding="utf-8"))
+    messages = _data(prompts / "flow" / "messages.yaml")
     for text in messages.values():
         texts += [t for v in text.values() for t in re.split(r"\n+", str(v)) if len(t.split()) >= 3]
-    intents = load_yaml((prompts / "flow" / "intents.yaml").read_text(encoding="utf-8"))
+    intents = _data(prompts / "flow" / "intents.yaml")
     for languages in intents.values():
         for phrases in languages.values():
             texts += [str(p) for p in phrases]
@@ -133,11 +138,8 @@ class CrisisModel:
         if self._read:
             return
         folder = self.prompts / "safety"
-        self.settings = Settings.model_validate(
-            load_yaml((folder / "classifier.yaml").read_text(encoding="utf-8"))
-        )
-        phrases = (folder / "phrases.yaml").read_text(encoding="utf-8")
-        rows = [(t, label) for t, label, _, _ in labelled(load_yaml(phrases))]
+        self.settings = loading.load(folder / "classifier.yaml", Settings)
+        rows = [(t, label) for t, label, _, _ in labelled(_data(folder / "phrases.yaml"))]
         rows += [(t, 0) for t in ordinary_texts(self.prompts)]
         self._texts = [normalize(t) for t, _ in rows]
         self._labels = [label for _, label in rows]

@@ -7,16 +7,13 @@ kinds); the data owns everything said. Errors name the file, the place and the p
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from coach.domain import yamlio
-from coach.domain.files import UnreadableFile, read_limited
+from coach.domain import loading, template
 from coach.domain.text import Language
 from coach.domain.understand import YesNo
 
@@ -41,6 +38,12 @@ PLACEHOLDERS = frozenset(
     " months goal example path threshold value min max commands maybe activity quote"
     " follow_up facts fact label options default years".split()
 )
+ASK_FIELDS = frozenset(
+    "dream_job why by_when obstacle example goal path step date activity quote follow_up".split()
+)
+"""What a step's ask and ack may name besides any step's answer (``engines/offline.py``)."""
+NOTE_FIELDS = frozenset({"value"})
+"""A fact taken in passing is named back with its value only."""
 FLOW_FILES = {
     "flow": "flow.yaml",
     "messages": "messages.yaml",
@@ -49,8 +52,8 @@ FLOW_FILES = {
 }
 
 
-class FlowError(ValueError):
-    """A flow file that cannot be used. One line per problem: file, place, problem."""
+class FlowError(loading.DataError):
+    """A flow file that cannot be used. One line per problem: file:line: place: problem."""
 
 
 class _Model(BaseModel):
@@ -215,11 +218,6 @@ class Flow(_Model):
                 )
             if step.kind == "choice" and not step.choices:
                 raise ValueError(f"step {step.id!r} is a choice with no choices")
-        for key, text in self.messages.items():
-            for lang in ("en", "ru"):
-                for _, name, _, _ in string.Formatter().parse(getattr(text, lang)):
-                    if name is not None and name not in PLACEHOLDERS:
-                        raise ValueError(f"messages.{key}.{lang}: unknown placeholder {{{name}}}")
         return self
 
     @property
@@ -240,56 +238,7 @@ class Flow(_Model):
 
     def text(self, key: str, language: Language, **values: object) -> str:
         """A reply template in the given language, filled in."""
-        return self.messages[key](language).format(**values)
-
-
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """Follow a pydantic error location through YAML nodes to a 1-based line number."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part).rstrip("_")), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            child = node.value[part] if part < len(node.value) else None
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
-    entry = folder / name
-    try:
-        text = read_limited(entry, MAX_FLOW_FILE_BYTES).decode("utf-8")
-    except UnreadableFile as exc:
-        raise FlowError(f"{name}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise FlowError(f"{name}: cannot be read ({exc})") from None
-    try:
-        return yamlio.load(text), text
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        raise FlowError(f"{name}: {where}: {getattr(exc, 'problem', None) or exc}") from None
-
-
-def _format_errors(
-    error: ValidationError, texts: dict[str, str], keys: dict[str, str]
-) -> Iterator[str]:
-    nodes: dict[str, yaml.Node | None] = {}
-    for item in error.errors():
-        loc = item["loc"]
-        top = str(loc[0]) if loc else ""
-        name = keys.get(top, FLOW_FILES["flow"])
-        inner = loc if name == FLOW_FILES["flow"] else loc[1:]
-        if name not in nodes:  # composing is only worth it when there is an error to place
-            nodes[name] = yamlio.compose(texts[name])
-        line = _line_of(nodes[name], inner)
-        place = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
-        place = place.replace(".[", "[") or "top level"
-        where = f"line {line}, " if line else ""
-        yield f"{name}: {where}{place}: {item['msg']}"
+        return template.render(self.messages[key](language), values)
 
 
 def _flatten_intents(data: Any) -> Any:
@@ -305,27 +254,41 @@ def _flatten_intents(data: Any) -> Any:
     return flat
 
 
+def check_placeholders(flow: Flow) -> Iterator[loading.Finding]:
+    """Placeholders no code fills in, at their place: a typo fails here, not at a turn."""
+    said = frozenset(ASK_FIELDS | {s.id for s in [*flow.steps, *flow.check_in]})
+    texts: list[tuple[loading.Loc, BaseModel | None, frozenset[str]]] = [
+        (("messages", key), text, PLACEHOLDERS) for key, text in flow.messages.items()
+    ]
+    for section, steps in (("steps", flow.steps), ("check_in", flow.check_in)):
+        for index, step in enumerate(steps):
+            texts += [
+                ((section, index, "ask"), step.ask, said),
+                ((section, index, "ack"), step.ack, said),
+                ((section, index, "note"), step.note, NOTE_FIELDS),
+            ]
+    for loc, text, known in texts:
+        for language, value in loading.translations(text):
+            yield from loading.unknown_placeholders((*loc, language), value, known)
+
+
 def load_flow(folder: Traversable) -> Flow:
-    """Read and validate the three flow files. Raises FlowError naming file, place, problem."""
-    flow_data, flow_text = _read_yaml(folder, FLOW_FILES["flow"])
-    messages, messages_text = _read_yaml(folder, FLOW_FILES["messages"])
-    keywords, keywords_text = _read_yaml(folder, FLOW_FILES["keywords"])
-    if not isinstance(flow_data, dict):
-        raise FlowError(f"{FLOW_FILES['flow']}: line 1: expected a mapping of keys")
-    data = {**flow_data, "messages": messages, "keywords": keywords}
-    texts = {
-        FLOW_FILES["flow"]: flow_text,
-        FLOW_FILES["messages"]: messages_text,
-        FLOW_FILES["keywords"]: keywords_text,
-    }
-    keys = {"messages": FLOW_FILES["messages"], "keywords": FLOW_FILES["keywords"]}
+    """Read and validate the flow files. Raises FlowError: ``file:line: place: problem``."""
+
+    def read(name: str) -> loading.Document:
+        return loading.read(folder / name, name, limit=MAX_FLOW_FILE_BYTES, error=FlowError)
+
+    main = read(FLOW_FILES["flow"])
+    if not isinstance(main.data, dict):
+        raise FlowError.of([main.problem((), "expected a mapping of keys")])
+    parts = {key: read(FLOW_FILES[key]) for key in ("messages", "keywords")}
     # The intents file is optional (an older custom flow folder has none); its kinds map to
     # phrase lists per language, flattened: the encoder is multilingual.
     if (folder / FLOW_FILES["intents"]).is_file():
-        intents, texts[FLOW_FILES["intents"]] = _read_yaml(folder, FLOW_FILES["intents"])
-        data["intents"] = _flatten_intents(intents)
-        keys["intents"] = FLOW_FILES["intents"]
-    try:
-        return Flow.model_validate(data)
-    except ValidationError as exc:
-        raise FlowError("\n".join(_format_errors(exc, texts, keys))) from None
+        parts["intents"] = read(FLOW_FILES["intents"])
+    data = {**main.data, **{key: part.data for key, part in parts.items()}}
+    if "intents" in parts:
+        data["intents"] = _flatten_intents(data["intents"])
+    return loading.validate(
+        Flow, main, data=data, parts=parts, check=check_placeholders, error=FlowError
+    )

@@ -15,9 +15,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from coach.domain import yamlio
+from coach.domain import loading
 from coach.domain.files import UnreadableFile, read_limited, walk
 from coach.domain.text import LANGUAGES, Language, detect_language, word_count
 
@@ -35,8 +35,25 @@ _QTC = re.compile(
 )
 
 
-class LessonError(ValueError):
+class LessonError(loading.DataError):
     """A lesson file that cannot be used; the message says why in one line."""
+
+
+class _FrontMatter(BaseModel):
+    """What coach reads from a lesson's front matter; blogs add more keys, left alone."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    title: object = None
+    """Any scalar reads as text (``title: 2024``); a list or a mapping is a mistake."""
+    lang: str | None = None
+    language: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _scalar(cls, value: object) -> object:
+        if isinstance(value, list | dict):
+            raise ValueError("should be text, not a list or a mapping")
+        return value
 
 
 @dataclass(frozen=True)
@@ -72,9 +89,11 @@ class LessonNotice:
     source: str
     message: str
     level: Literal["warning", "info"] = "warning"
+    line: int | None = None
+    """The line of the file the problem is on, when it is known."""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        return loading.located(self.source, self.line, self.message)
 
 
 @dataclass
@@ -115,7 +134,7 @@ def _decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
+def _split_front_matter(text: str, source: str) -> tuple[dict[str, object], str]:
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         return {}, text
@@ -125,16 +144,16 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
     else:
         raise LessonError("front matter starts with --- but is never closed")
     raw_meta = "\n".join(lines[1:end])
-    try:
-        meta = yamlio.load_untrusted(raw_meta) if raw_meta.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise LessonError(f"front matter is not valid YAML{where}: {problem}") from None
-    if not isinstance(meta, dict):
+    if not raw_meta.strip():
+        return {}, "\n".join(lines[end + 1 :])
+    # the front matter starts on the file's second line, after its ---
+    document = loading.parse(raw_meta, source, untrusted=True, first_line=2, error=LessonError)
+    if not isinstance(document.data, dict):
         raise LessonError("front matter is not a list of key: value lines")
-    return {str(k): v for k, v in meta.items()}, "\n".join(lines[end + 1 :])
+    meta = {str(k): v for k, v in document.data.items()}
+    read = {key: meta[key] for key in _FrontMatter.model_fields if key in meta}
+    loading.validate(_FrontMatter, document, data=read, error=LessonError)
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def _first_line(body: str) -> str:
@@ -196,7 +215,7 @@ def parse_lesson(lesson_id: str, raw: bytes, source: str, origin: str = BUILT_IN
     text = _decode(raw)
     if not text.strip():
         raise LessonError("the file is empty")
-    meta, body = _split_front_matter(text)
+    meta, body = _split_front_matter(text, source)
     title_value = meta.get("title")
     raw_title = str(title_value) if title_value not in (None, "") else _first_line(body)
     title = " ".join(raw_title.split())
@@ -250,7 +269,8 @@ def load_folder(folder: Traversable, origin: str) -> tuple[list[Lesson], list[Le
         try:
             lesson = parse_lesson(lesson_id, _read(entry), source, origin)
         except LessonError as exc:
-            notices.append(LessonNotice(source, f"skipped: {exc}"))
+            message, line = loading.skipped(exc)
+            notices.append(LessonNotice(source, message, line=line))
             continue
         except OSError as exc:
             notices.append(LessonNotice(source, f"skipped: cannot be read ({exc.strerror or exc})"))

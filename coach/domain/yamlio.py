@@ -1,4 +1,4 @@
-"""The YAML loader for flow files and lesson front matter: fast, safe, and YAML 1.2 booleans.
+"""The YAML parser under ``loading.py`` for every data file: fast, safe, YAML 1.2 booleans.
 
 In YAML 1.1, keys and values like `yes`, `no`, `on` and `off` silently become booleans, a
 trap for anyone writing yes/no keywords. Here only true/false are booleans.

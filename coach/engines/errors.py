@@ -34,8 +34,8 @@ class EngineError(Exception):
         """
         retry, again = t(f"retry_{front}", language), t(f"again_{front}", language)
         if self.hint is not None:  # a setting to change first: retrying alone cannot help
-            retry = t(self.hint, language).format(again=again)
-        return t(self.key, language).format(retry=retry, again=again, **self.values)
+            retry = t(self.hint, language, again=again)
+        return t(self.key, language, retry=retry, again=again, **self.values)
 
     def __str__(self) -> str:
         return self.localized("en")

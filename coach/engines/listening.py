@@ -15,6 +15,7 @@ from coach.domain import machine
 from coach.domain.flow import Step
 from coach.domain.plan import format_amount, format_date
 from coach.domain.state import Answer, CoachState
+from coach.domain.template import render
 from coach.domain.text import escape_markdown
 from coach.i18n import t
 
@@ -69,7 +70,7 @@ class Listener:
         else:
             value = escape_markdown(answer.text)
         if step.note is not None and (step.kind != "yesno" or answer.value == "yes"):
-            return step.note(s.language).format(value=value)
+            return render(step.note(s.language), {"value": value})
         return f"{step.label(s.language).lower()}: {value}"
 
     def confirm(self, s: CoachState, step: Step, answer: Answer, raw: str) -> str:

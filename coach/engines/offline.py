@@ -20,6 +20,7 @@ from coach.domain.meaning import Meaning
 from coach.domain.plan import format_date, render_plan_card
 from coach.domain.safety import asks_out_of_scope
 from coach.domain.state import Answer, CoachState
+from coach.domain.template import render
 from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 from coach.engines.care import Care
@@ -276,7 +277,7 @@ class OfflineEngine:
     def _fill(self, template: str, s: CoachState) -> str:
         """Fill a step's text; a sentence that starts with the user's words gets a capital."""
         values = self._placeholders(s)
-        text = template.format_map({**{k: "" for k in _FIELDS}, **values})
+        text = render(template, values)
         return text[:1].upper() + text[1:]
 
     def ask(self, s: CoachState, step: Step) -> str:
@@ -335,10 +336,6 @@ class OfflineEngine:
         return Reply(self._join(head, tail), s)
 
 
-_FIELDS = (
-    *("dream_job", "why", "by_when", "obstacle", "example", "goal", "path", "step", "date"),
-    *("activity", "quote", "follow_up"),
-)
 EXCERPT = 140
 
 

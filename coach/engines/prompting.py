@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from importlib.resources.abc import Traversable
-from string import Template
 
 from coach.domain.flow import Flow
+from coach.domain.loading import read_template
 from coach.domain.plan import format_date
 from coach.domain.state import CoachState
+from coach.domain.template import render
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian (русский)"}
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+STATE_FIELDS = frozenset({"today", "language", "position", "facts"})
+FEEDBACK_FIELDS = frozenset({"title", "instructions", "rubric", "language"})
 WRITING_CHARS = 1200
 """How much of each activity the model sees: enough to refer to, not a whole essay a turn."""
 
@@ -23,19 +24,22 @@ class Prompts:
 
     def __init__(self, folder: Traversable) -> None:
         self.folder = folder
-        self.system = (folder / "system.md").read_text(encoding="utf-8").strip()
-        self.lessons = (folder / "lessons.md").read_text(encoding="utf-8").strip()
-        self.state = (folder / "state.md").read_text(encoding="utf-8").strip()
+        self.system = read_template(folder / "system.md", {"language"})
+        self.lessons = read_template(folder / "lessons.md", ())
+        self.state = read_template(folder / "state.md", STATE_FIELDS)
 
     def system_text(self, s: CoachState) -> str:
-        return Template(self.system).safe_substitute(language=LANGUAGE_NAMES[s.language])
+        return render(self.system, {"language": LANGUAGE_NAMES[s.language]})
 
     def state_text(self, s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -> str:
-        return Template(self.state).safe_substitute(
-            today=f"{today.isoformat()} ({today.strftime('%A')})",
-            language=LANGUAGE_NAMES[s.language],
-            position=position(s, flow, today, tool_for),
-            facts=facts(s, flow),
+        return render(
+            self.state,
+            {
+                "today": f"{today.isoformat()} ({today.strftime('%A')})",
+                "language": LANGUAGE_NAMES[s.language],
+                "position": position(s, flow, today, tool_for),
+                "facts": facts(s, flow),
+            },
         )
 
 
@@ -45,7 +49,7 @@ def _fill(template: str, s: CoachState, flow: Flow) -> str:
     if path is not None:
         values.update(path=path.title("en"), example=path.example("en"))
         values["goal"] = path.goal("en") if path.goal else ""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), "…"), template)
+    return render(template, values, missing="…")
 
 
 def position(s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import re
 from importlib.resources.abc import Traversable
-from string import Template
 from typing import Any
 
 from coach.context.packing import neutralize
 from coach.domain.activities import Activity
 from coach.domain.feedback import Feedback
+from coach.domain.loading import read_template
+from coach.domain.template import render
 from coach.domain.text import Language
-from coach.engines.prompting import LANGUAGE_NAMES
+from coach.engines.prompting import FEEDBACK_FIELDS, LANGUAGE_NAMES
 
 TOOL_NAME = "give_feedback"
 MAX_ITEMS = 8
@@ -52,13 +53,16 @@ def feedback_messages(
     folder: Traversable, activity: Activity, text: str, language: Language
 ) -> list[dict[str, str]]:
     """The system instructions with the rubric, and the user's writing, delimited."""
-    template = (folder / "feedback.md").read_text(encoding="utf-8").strip()
+    template = read_template(folder / "feedback.md", FEEDBACK_FIELDS)
     rubric = "\n".join(f"- {c.label(language)}" for c in activity.rubric)
-    system = Template(template).safe_substitute(
-        title=activity.title(language),
-        instructions=activity.instructions(language).strip(),
-        rubric=rubric,
-        language=LANGUAGE_NAMES[language],
+    system = render(
+        template,
+        {
+            "title": activity.title(language),
+            "instructions": activity.instructions(language).strip(),
+            "rubric": rubric,
+            "language": LANGUAGE_NAMES[language],
+        },
     )
     writing = _OWN_TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
     return [

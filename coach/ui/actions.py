@@ -132,7 +132,7 @@ class ChatActions(App[None]):
         except Exception as exc:
             self.notify(one_line(exc), severity="error", markup=False)
             return
-        self.notify(t("exported", self._lang()).format(path=path), markup=False)
+        self.notify(t("exported", self._lang(), path=path), markup=False)
 
     async def action_delete_current(self) -> None:
         from coach.ui.screens.confirm import ConfirmScreen

@@ -89,7 +89,7 @@ class CoachApp(CourseActions):
         unknown = set(self.options.keymap) - KEY_IDS
         if unknown:
             names = ", ".join(sorted(unknown))
-            self.notify(t("keys_unknown", self.language).format(names=names), severity="warning")
+            self.notify(t("keys_unknown", self.language, names=names), severity="warning")
         self.set_keymap({k: v for k, v in self.options.keymap.items() if k in KEY_IDS})
         for notice, is_warning in self.notices:
             if is_warning:

@@ -58,7 +58,7 @@ class CourseActions(ChatActions):
             self.notify(one_line(exc), severity="error", markup=False)
             return
         title = clean_for_display(activity.title(self._lang()))
-        self.notify(t("activity_skipped_note", self._lang()).format(title=title), markup=False)
+        self.notify(t("activity_skipped_note", self._lang(), title=title), markup=False)
         await chat.refresh_panel()
 
     async def action_course(self) -> None:

@@ -18,7 +18,7 @@ def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) ->
     paste.install()  # before the driver starts: pasted control characters are not keys
     notices = [(clean_for_display(str(n)), n.level == "warning") for n in ctx.lessons.notices]
     if ctx.store.moved_aside is not None:
-        moved = t("db_moved", settings.language).format(path=ctx.store.moved_aside)
+        moved = t("db_moved", settings.language, path=ctx.store.moved_aside)
         notices.insert(0, (clean_for_display(moved), True))
     elif ctx.store.notice:
         notices.insert(0, (clean_for_display(ctx.store.notice), True))

@@ -60,7 +60,7 @@ class ActivityScreen(Screen[bool]):
         yield Static(Content(clean_for_display(activity.title(lang))), id="heading")
         with VerticalScroll(id="brief"):
             source = self.session.ctx.lessons.title(activity.lesson)
-            meta = t("activity_from", lang).format(lesson=source)
+            meta = t("activity_from", lang, lesson=source)
             yield Static(Content(clean_for_display(meta)), id="activity-meta")
             yield Static(Content(clean_for_display(activity.instructions(lang).strip())))
         yield CleanTextArea(id="writing", soft_wrap=True, tab_behavior="focus")
@@ -91,10 +91,10 @@ class ActivityScreen(Screen[bool]):
 
     def _show_count(self, note: str = "") -> None:
         text = self.query_one("#writing", TextArea).text
-        words = t("words", self.language).format(n=word_count(text))
+        words = t("words", self.language, n=word_count(text))
         work_done = self.session.state.activities.get(self.activity.id)
         saved = (
-            t("activity_version", self.language).format(n=work_done.versions)
+            t("activity_version", self.language, n=work_done.versions)
             if work_done is not None and work_done.versions
             else t("activity_unsaved", self.language)
         )
@@ -163,7 +163,7 @@ class ActivityScreen(Screen[bool]):
             self._show_count(t("activity_empty", self.language))
             return
         if len(text) > MESSAGE_LIMIT:
-            self._show_count(t("activity_too_long", self.language).format(limit=MESSAGE_LIMIT))
+            self._show_count(t("activity_too_long", self.language, limit=MESSAGE_LIMIT))
             return
         if text == self._saved_text and self._unanswered is None:
             self._show_count(t("activity_same", self.language))

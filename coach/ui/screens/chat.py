@@ -163,7 +163,7 @@ class ChatScreen(Screen[None]):
     def _label_earlier(self) -> None:
         earlier = self.query_one("#earlier", Static)
         earlier.display = self._first_shown > 0
-        text = t("earlier", self.session.state.language).format(n=f"{self._first_shown:,}")
+        text = t("earlier", self.session.state.language, n=f"{self._first_shown:,}")
         earlier.update(Content(text))
 
     @on(MessageList.NeedEarlier)

@@ -122,7 +122,7 @@ class CourseScreen(Screen[None]):
             if version.status == "skipped":
                 parts.append(f"*{t('status_skipped', lang)} · {day}*")
                 continue
-            head = t("activity_version", lang).format(n=version.version)
+            head = t("activity_version", lang, n=version.version)
             parts += [f"### {head} · {day}", quote_markdown(version.text)]
             feedback = Feedback.from_json(version.feedback)
             if feedback is not None:

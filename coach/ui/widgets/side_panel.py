@@ -90,7 +90,7 @@ class SidePanel(VerticalScroll):
         ]
         done = sum(c.kept == "done" for c in state.check_ins)
         days = ((today or state.check_ins[-1].day) - state.plan.created).days
-        lines.append(t("checkin_summary", lang).format(done=done, days=days))
+        lines.append(t("checkin_summary", lang, done=done, days=days))
         self.query_one("#checkins-title", Static).update(t("checkins", lang))
         self.query_one("#checkins", Static).update(Content("\n".join(lines)))
 
@@ -103,7 +103,7 @@ class SidePanel(VerticalScroll):
             title = _shorten(activity.title(lang), 34)
             if status == "done":
                 versions = state.activities[activity.id].versions
-                lines.append(f" ✓ {title} · {t('activity_version', lang).format(n=versions)}")
+                lines.append(f" ✓ {title} · {t('activity_version', lang, n=versions)}")
             elif status in ("skipped", "offered"):
                 mark = "–" if status == "skipped" else "✎"
                 lines.append(f" {mark} {title} · {t('status_' + status, lang)}")
@@ -117,8 +117,8 @@ class SidePanel(VerticalScroll):
         percent = round(use.fraction * 100)
         filled = round(use.fraction * METER_WIDTH)
         bar = "█" * filled + "░" * (METER_WIDTH - filled)
-        line = t("context_line", lang).format(
-            used=f"{use.used:,}", window=f"{use.window:,}", percent=percent
+        line = t(
+            "context_line", lang, used=f"{use.used:,}", window=f"{use.window:,}", percent=percent
         )
         if not use.exact:
             line += f" · {t('estimate', lang)}"
