@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from coach.domain import yamlio
 from coach.domain.files import read_limited
-from coach.domain.flow import Flow, LocalText, LocalWords
+from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.locale import LocalText, LocalWords, overlaid
 from coach.domain.state import CoachState
 
 Moment = Literal["path", "check_in"]
@@ -153,8 +154,12 @@ def _problem(exc: ValidationError) -> str:
     return f"{place}: {error['msg']}"
 
 
-def parse_activity(raw: bytes, source: str) -> Activity:
-    """One activity file. Raises ValueError with a one-line reason."""
+def parse_activity(raw: bytes, source: str, overlay: str | None = None) -> Activity:
+    """One activity file. Raises ValueError with a one-line reason.
+
+    ``overlay``, a shipped file's path under the prompts folder, takes a language pack's
+    texts for that file laid over it.
+    """
     if len(raw) > MAX_ACTIVITY_BYTES:
         raise ValueError(f"larger than {MAX_ACTIVITY_BYTES // 1000} kB")
     try:
@@ -167,6 +172,8 @@ def parse_activity(raw: bytes, source: str) -> Activity:
         raise ValueError(f"{where}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
         raise ValueError("expected a mapping of keys")
+    if overlay is not None:
+        data = overlaid(overlay, data)
     try:
         return Activity.model_validate(data)
     except ValidationError as exc:
@@ -187,7 +194,9 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
     for entry in entries:
         source = f"{origin}/{entry.name}"
         try:
-            activity = parse_activity(read_limited(entry, MAX_ACTIVITY_BYTES), source)
+            raw = read_limited(entry, MAX_ACTIVITY_BYTES)
+            shipped = f"activities/{entry.name}" if origin == "built-in" else None
+            activity = parse_activity(raw, source, shipped)
         except (ValueError, OSError) as exc:  # UnreadableFile is a ValueError
             catalog.notices.append(ActivityNotice(source, f"skipped: {exc}"))
             continue

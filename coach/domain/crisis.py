@@ -14,7 +14,8 @@ from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from coach.domain.text import LANGUAGES, Language
+from coach.domain.locale import LocalText, active, overlaid
+from coach.domain.text import Language
 from coach.domain.yamlio import load as load_yaml
 
 
@@ -68,9 +69,8 @@ def _check(pattern: str) -> str:
     return pattern
 
 
-class Line(_Model):
-    en: str
-    ru: str
+Line = LocalText
+"""A resource line in every registered language."""
 
 
 class Country(_Model):
@@ -177,12 +177,12 @@ class CrisisCare:
 
     def resource_lines(self, country: str | None, language: Language) -> list[str]:
         entry = self.resources.countries.get((country or "").upper())
-        lines = [getattr(line, language) for line in entry.lines] if entry else []
-        return [*lines, getattr(self.resources.directory, language)]
+        lines = [line(language) for line in entry.lines] if entry else []
+        return [*lines, self.resources.directory(language)]
 
     def emergency(self, country: str | None, language: Language) -> str:
         entry = self.resources.countries.get((country or "").upper())
-        return entry.emergency if entry else getattr(self.resources.default_emergency, language)
+        return entry.emergency if entry else self.resources.default_emergency(language)
 
     def _fill(self, template: str, country: str | None, language: Language) -> str:
         items = "\n".join(f"- {line}" for line in self.resource_lines(country, language))
@@ -210,14 +210,24 @@ def load_crisis(folder: Traversable) -> CrisisCare:
     except Exception as exc:  # OSError, UnicodeDecodeError, any YAML error
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CrisisError(f"cannot read the crisis-care data: {first}") from None
-    if not isinstance(rules_data, dict) or set(rules_data) != set(LANGUAGES):
-        raise CrisisError(f"crisis.yaml must have exactly the languages {', '.join(LANGUAGES)}")
+    rules_data = overlaid("safety/crisis.yaml", rules_data)
+    resources_data = overlaid("safety/resources.yaml", resources_data)
+    registry = active()
+    if not isinstance(rules_data, dict) or not set(rules_data) <= set(registry.codes):
+        raise CrisisError(f"crisis.yaml must have only the languages {', '.join(registry.codes)}")
+    # A language without rules of its own uses its fallback's (its users write that one too).
+    found = {code: next((c for c in registry.chain(code) if c in rules_data), None)
+             for code in registry.codes}  # fmt: skip
+    missing = [code for code, source in found.items() if source is None]
+    if missing:
+        raise CrisisError(f"crisis.yaml: missing language {', '.join(missing)}")
     try:
         rules = {
             lang: LanguageRules.model_validate(
-                {("continue_" if k == "continue" else k): v for k, v in rules_data[lang].items()}
+                {("continue_" if k == "continue" else k): v for k, v in rules_data[src].items()}
             )
-            for lang in LANGUAGES
+            for lang, src in found.items()
+            if src is not None
         }
         resources = Resources.model_validate(resources_data)
     except (ValidationError, AttributeError) as exc:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from coach.domain import yamlio
 from coach.domain.files import UnreadableFile, read_limited
+from coach.domain.locale import LocalText, LocalWords, overlaid
 from coach.domain.text import Language
 from coach.domain.understand import YesNo
 
@@ -55,26 +56,6 @@ class FlowError(ValueError):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LocalText(_Model):
-    """A text in both interface languages; both are required so no user sees a gap."""
-
-    en: str = Field(min_length=1)
-    ru: str = Field(min_length=1)
-
-    def __call__(self, language: Language) -> str:
-        return self.ru if language == "ru" else self.en
-
-
-class LocalWords(_Model):
-    """Keywords in both languages."""
-
-    en: list[str]
-    ru: list[str]
-
-    def all(self) -> list[str]:
-        return [*self.en, *self.ru]
 
 
 class Phase(_Model):
@@ -216,8 +197,8 @@ class Flow(_Model):
             if step.kind == "choice" and not step.choices:
                 raise ValueError(f"step {step.id!r} is a choice with no choices")
         for key, text in self.messages.items():
-            for lang in ("en", "ru"):
-                for _, name, _, _ in string.Formatter().parse(getattr(text, lang)):
+            for lang, value in text.root.items():
+                for _, name, _, _ in string.Formatter().parse(value):
                     if name is not None and name not in PLACEHOLDERS:
                         raise ValueError(f"messages.{key}.{lang}: unknown placeholder {{{name}}}")
         return self
@@ -267,7 +248,8 @@ def _read_yaml(folder: Traversable, name: str) -> tuple[Any, str]:
     except UnicodeDecodeError as exc:
         raise FlowError(f"{name}: cannot be read ({exc})") from None
     try:
-        return yamlio.load(text), text
+        # A language pack's flow texts are laid over the flow's own (locale.overlaid).
+        return overlaid(f"flow/{name}", yamlio.load(text)), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

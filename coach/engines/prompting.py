@@ -9,10 +9,10 @@ from importlib.resources.abc import Traversable
 from string import Template
 
 from coach.domain.flow import Flow
+from coach.domain.locale import locale
 from coach.domain.plan import format_date
 from coach.domain.state import CoachState
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian (русский)"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 WRITING_CHARS = 1200
 """How much of each activity the model sees: enough to refer to, not a whole essay a turn."""
@@ -28,12 +28,12 @@ class Prompts:
         self.state = (folder / "state.md").read_text(encoding="utf-8").strip()
 
     def system_text(self, s: CoachState) -> str:
-        return Template(self.system).safe_substitute(language=LANGUAGE_NAMES[s.language])
+        return Template(self.system).safe_substitute(language=locale(s.language).prompt_name)
 
     def state_text(self, s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -> str:
         return Template(self.state).safe_substitute(
             today=f"{today.isoformat()} ({today.strftime('%A')})",
-            language=LANGUAGE_NAMES[s.language],
+            language=locale(s.language).prompt_name,
             position=position(s, flow, today, tool_for),
             facts=facts(s, flow),
         )
@@ -72,8 +72,8 @@ def position(s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -
     phase = next(p for p in flow.phases if p.id == step.phase)
     lines = [
         f"Phase: {phase.title('en')}.",
-        f"Next step: {step.id} ({step.label.en}). Ask, in your own words: "
-        f"{json.dumps(_fill(step.ask.en, s, flow), ensure_ascii=False)}",
+        f"Next step: {step.id} ({step.label('en')}). Ask, in your own words: "
+        f"{json.dumps(_fill(step.ask('en'), s, flow), ensure_ascii=False)}",
         f"Record the answer with {tool_for.get(step.id, 'the matching tool')}.",
     ]
     if step.kind == "path_choice":
