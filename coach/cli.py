@@ -19,6 +19,7 @@ from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, t
 from coach.domain.crisis import CrisisError
 from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.flow import FlowError
+from coach.domain.locale import activate
 from coach.domain.text import clean_for_display, without_surrogates
 from coach.settings import Settings, SettingsError, UnknownLanguage, resolve_settings
 from coach.stdio import ask, repair_streams, say
@@ -337,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_url=args.base_url,
             offline=args.offline,
         )
+        activate(settings.locales())  # every command reads and writes in these languages
         if args.command == "lessons":
             if args.check is not None:
                 return check(settings, args.check, sys.stdout)

@@ -16,7 +16,7 @@ from coach.domain.activities import Activity, ActivityCatalog, Moment
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
-from coach.domain.locale import command, is_language
+from coach.domain.locale import active, command, is_language
 from coach.domain.meaning import Meaning
 from coach.domain.plan import format_date, render_plan_card
 from coach.domain.safety import asks_out_of_scope
@@ -303,7 +303,8 @@ class OfflineEngine:
             quote=escape_markdown(path.quote),
             lesson=escape_markdown(title),
         )
-        if lesson is not None and lesson.language != s.language:
+        # A language that borrows from the lesson's (its fallback) reads the quote as it is.
+        if lesson is not None and lesson.language not in active().chain(s.language):
             item += self._t("path_translation", s, translation=path.translation(s.language))
         return item
 
