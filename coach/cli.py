@@ -19,7 +19,7 @@ from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, t
 from coach.domain.crisis import CrisisError
 from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.flow import FlowError
-from coach.domain.locale import activate
+from coach.domain.locale import LocaleError, activate
 from coach.domain.text import clean_for_display, without_surrogates
 from coach.settings import Settings, SettingsError, UnknownLanguage, resolve_settings
 from coach.stdio import ask, repair_streams, say
@@ -364,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_app(settings, args.resume, args.plain, closed)
     except UnknownLanguage as exc:  # a usage error, like any other bad argument
         parser.error(str(exc))
-    except (SettingsError, StoreError) as exc:
+    except (SettingsError, StoreError, LocaleError) as exc:
         return _fail(str(exc))
     except FlowError as exc:
         return _fail(f"the coaching flow is malformed:\n{exc}")

@@ -19,6 +19,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -123,12 +124,21 @@ class Registry:
         return self._letters[code]
 
 
+def _read(entry: Traversable) -> Any:
+    """A locale, catalogue or pack file's YAML; LocaleError naming the file if it is unusable."""
+    try:
+        raw = entry.read_bytes()
+        if len(raw) > MAX_LOCALE_BYTES:
+            raise LocaleError(f"{entry}: larger than {MAX_LOCALE_BYTES // 1000} kB")
+        return yamlio.load(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise LocaleError(f"{entry}: cannot be read ({first})") from None
+
+
 def _read_locale(entry: Traversable, code: str) -> Locale:
     place = f"{entry}"
-    try:
-        data = yamlio.load(entry.read_bytes()[:MAX_LOCALE_BYTES].decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LocaleError(f"{place}: cannot be read ({exc})") from None
+    data = _read(entry)
     if not isinstance(data, dict):
         raise LocaleError(f"{place}: expected a mapping of keys")
     try:
@@ -180,8 +190,8 @@ def _check_catalogue(catalogues: dict[str, Traversable], code: str, loc: Locale)
     """A pack's catalogue has every key English has, unless it borrows from a fallback."""
     if loc.fallback is not None or code == "en":
         return
-    keys = {str(k) for k in yamlio.load(catalogues[code].read_text(encoding="utf-8")) or {}}
-    english = yamlio.load(catalogues["en"].read_text(encoding="utf-8")) or {}
+    keys = {str(k) for k in _read(catalogues[code]) or {}}
+    english = _read(catalogues["en"]) or {}
     missing = sorted(str(k) for k in english if str(k) not in keys)
     if missing:
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
@@ -330,5 +340,5 @@ def overlaid(relative: str, data: Any) -> Any:
     for folder in active().content:
         entry = folder / relative
         if entry.is_file():
-            data = _merge(data, yamlio.load(entry.read_text(encoding="utf-8")))
+            data = _merge(data, _read(entry))
     return data
