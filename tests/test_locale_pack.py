@@ -17,7 +17,9 @@ import pytest
 
 from coach.bootstrap import build_context, load_content
 from coach.domain.flow import FlowError
-from coach.domain.locale import activate, discover
+from coach.domain.locale import activate, discover, next_language
+from coach.domain.numbers import period
+from coach.domain.text import detect_language
 from coach.session import Session
 from coach.settings import SettingsError, resolve_settings
 from tests.conftest import fixed_now
@@ -143,3 +145,18 @@ def test_a_catalogue_missing_keys_fails_at_start_naming_them(
     monkeypatch.setenv("COACH_CONTENT", str(pack))
     with pytest.raises(SettingsError, match=r"ui/xx\.yaml: missing \w+, .* and \d+ more"):
         resolve_settings()
+
+
+def test_the_pack_language_is_kept_while_its_user_writes_its_letters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COACH_CONTENT", str(PACK))
+    activate(resolve_settings().locales())
+    # Testish shares English's letters: a Testish conversation stays Testish, an English one
+    # English; Cyrillic is Russian whatever the conversation was.
+    assert detect_language("I want to be a nurse", default="xx") == "xx"
+    assert detect_language("I want to be a nurse", default="en") == "en"
+    assert detect_language("I want to be a nurse", default="ru") == "en"
+    assert detect_language("Хочу стать медсестрой", default="xx") == "ru"
+    assert detect_language("ok", default="xx") == "xx"  # too short to tell
+    assert period("zif kilz a month") == "month" and next_language("ru") == "xx"

@@ -17,14 +17,25 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from coach.domain import yamlio
 
+Period = Literal["month", "cutoff", "week", "year"]
+PERIODS: tuple[Period, ...] = ("month", "cutoff", "week", "year")
+"""What an amount can be given per; the first whose words a text has is the one read."""
 CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 MAX_LOCALE_BYTES = 500_000
 
@@ -67,6 +78,19 @@ class Numbers(_Model):
     """Words that are a whole short answer's number ("seven" for a 0-10 scale)."""
     multipliers: dict[str, float] = {}
     range_words: list[str] = []
+    periods: dict[Period, list[str]] = {}
+    """Regexes saying an amount is per month, per cut-off (half a month), week or year."""
+
+    @field_validator("periods")
+    @classmethod
+    def _compiles(cls, value: dict[Period, list[str]]) -> dict[Period, list[str]]:
+        for patterns in value.values():
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"bad pattern {pattern!r}: {exc}") from None
+        return value
 
 
 class Locale(_Model):

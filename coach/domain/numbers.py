@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from coach.domain.locale import Registry, active
+from coach.domain.locale import PERIODS, Registry, active
 from coach.domain.text import normalize
 
 
@@ -23,6 +23,7 @@ class _Grammar:
     words: dict[str, float]
     multipliers: dict[str, float]
     pattern: re.Pattern[str]
+    periods: dict[str, re.Pattern[str]]
 
 
 @cache
@@ -47,18 +48,14 @@ def _grammar(registry: Registry) -> _Grammar:
         rf"(?:{range_join}(?P<high>{num})(?![\d]))?"
         rf"(?:\s*(?P<mult>{mult})(?![\w]))?(?![\w/:])"
     )
-    return _Grammar(words, multipliers, pattern)
+    periods: dict[str, re.Pattern[str]] = {}
+    for name in PERIODS:  # "(?!)" matches nothing: no language has words for that period
+        found = [p for loc in registry.locales.values() for p in loc.numbers.periods.get(name, [])]
+        periods[name] = re.compile("|".join(found) or "(?!)")
+    return _Grammar(words, multipliers, pattern, periods)
 
 
 _DIGITS = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
-_PERIODS = {
-    "month": r"\b(?:a|per|each|every|/)\s*(?:month|mo)\b|monthly|в месяц|ежемесячно|за месяц"
-    r"|\bkada buwan|\bbuwan-buwan|\bsa isang buwan",
-    "cutoff": r"\b(?:a|per|each|every|kada|bawat)\s*(?:cut-?off|sahod|payday|pay day|payout)"
-    r"|\bcut-?off\b|с каждой зарплаты|с зарплаты|с получки|с аванса",
-    "week": r"\b(?:a|per|each|every)\s*week\b|weekly|в неделю|kada linggo",
-    "year": r"\b(?:a|per|each|every)\s*year\b|yearly|в год|за год",
-}
 
 
 @dataclass(frozen=True)
@@ -129,8 +126,8 @@ def quantities(text: str) -> list[Quantity]:
 def period(text: str) -> str | None:
     """The period an amount is given for: "month", "cutoff" (twice a month), "week", "year"."""
     norm = normalize(text)
-    for name, pattern in _PERIODS.items():
-        if re.search(pattern, norm):
+    for name, pattern in _grammar(active()).periods.items():
+        if pattern.search(norm):
             return name
     return None
 
