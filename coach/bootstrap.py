@@ -14,6 +14,7 @@ from coach.domain.crisis import load_crisis
 from coach.domain.crisis_model import CrisisModel
 from coach.domain.flow import Flow, load_flow
 from coach.domain.lessons import LessonLibrary, load_library
+from coach.domain.locale import activate
 from coach.domain.meaning import shared as shared_meaning
 from coach.engines.base import Engine
 from coach.engines.care import Care
@@ -26,6 +27,7 @@ from coach.store.opening import open_store
 
 def load_content(settings: Settings) -> tuple[Flow, LessonLibrary]:
     """The validated flow and the lesson library. Raises FlowError on a malformed flow."""
+    activate(settings.locales())  # the data is checked against these languages
     flow = load_flow(settings.flow_folder())
     lessons = load_library(settings.lessons_folder(), settings.lesson_dirs)
     return flow, lessons
@@ -56,6 +58,7 @@ def build_context(
 
 def load_activities_for(settings: Settings) -> ActivityCatalog:
     """The shipped writing activities and those in the user's lesson folders."""
+    activate(settings.locales())
     return load_catalog(settings.prompts() / "activities", settings.lesson_dirs)
 
 
@@ -64,6 +67,7 @@ def load_care(settings: Settings) -> Care:
 
     The classifier layer comes with the encoder; with COACH_ENCODER=off the patterns alone run.
     """
+    activate(settings.locales())
     model = CrisisModel(settings.prompts(), shared_meaning()) if settings.encoder else None
     return Care(load_crisis(settings.prompts() / "safety"), settings.country, model)
 

@@ -19,8 +19,9 @@ from coach.cli_course import CONFIGURED, check, list_lessons, show_activities, t
 from coach.domain.crisis import CrisisError
 from coach.domain.files import UnreadableFile, read_limited
 from coach.domain.flow import FlowError
+from coach.domain.locale import LocaleError, activate
 from coach.domain.text import clean_for_display, without_surrogates
-from coach.settings import Settings, SettingsError, resolve_settings
+from coach.settings import Settings, SettingsError, UnknownLanguage, resolve_settings
 from coach.stdio import ask, repair_streams, say
 from coach.store.db import Store, StoreError
 
@@ -55,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     lessons_help = "also teach from the lessons in DIR (repeatable)"
     parser.add_argument("--lessons", action="append", type=Path, metavar="DIR", help=lessons_help)
-    parser.add_argument("--lang", choices=["en", "ru"], help="language to start in")
+    parser.add_argument(
+        "--lang", metavar="CODE", help="language to start in: en, ru, or a language pack's"
+    )
     parser.add_argument("--model", help="the model to coach with (default: gpt-4o-mini)")
     parser.add_argument(
         "--base-url",
@@ -319,7 +322,8 @@ def _run_with(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the coach command line; returns the exit status."""
     closed = repair_streams()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     # Arguments that are not file names (ids, model names, URLs) are text: bytes that were
     # not UTF-8 become U+FFFD here, once. File names keep them, to name the real file.
     for name, value in vars(args).items():
@@ -334,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_url=args.base_url,
             offline=args.offline,
         )
+        activate(settings.locales())  # every command reads and writes in these languages
         if args.command == "lessons":
             if args.check is not None:
                 return check(settings, args.check, sys.stdout)
@@ -357,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _cmd_export(settings, args.id, args.format, args.output)
         return _run_app(settings, args.resume, args.plain, closed)
-    except (SettingsError, StoreError) as exc:
+    except UnknownLanguage as exc:  # a usage error, like any other bad argument
+        parser.error(str(exc))
+    except (SettingsError, StoreError, LocaleError) as exc:
         return _fail(str(exc))
     except FlowError as exc:
         return _fail(f"the coaching flow is malformed:\n{exc}")

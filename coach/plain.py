@@ -16,6 +16,7 @@ import threading
 import time
 from typing import TextIO
 
+from coach.domain.locale import command
 from coach.domain.text import Language, clean_for_display
 from coach.engines.base import Chunk, Reply
 from coach.engines.errors import EngineError
@@ -23,7 +24,6 @@ from coach.i18n import t
 from coach.session import SAVE_EVERY, Context, Session, Shown, message_problem
 from coach.store.db import StoreError
 
-QUIT = {"/quit", "/exit", "/выход"}
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
@@ -124,7 +124,7 @@ class PlainChat:
             if not line:
                 return 0
             text = line.rstrip("\n").rstrip("\r")
-            if text.strip().lower() in QUIT:
+            if text.strip().lower() in {f"/{w}" for w in command("quit")}:
                 return 0
             if not text.strip():
                 continue

@@ -15,12 +15,15 @@ from coach.domain.activities import Activity, ActivityCatalog
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.locale import is_language
+from coach.domain.plan import format_amount
 from coach.domain.repair import repaired
 from coach.domain.roles import Role
 from coach.domain.state import CoachState, Work
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply
 from coach.engines.errors import EngineError
+from coach.i18n import t
 from coach.store.db import Store, StoreError
 from coach.store.records import ActivityVersion, ReadHow
 
@@ -35,28 +38,14 @@ def message_problem(text: str, language: Language) -> str | None:
     """Why ``text`` cannot be sent as it is, in one line, or None if it can."""
     if len(text) <= MESSAGE_LIMIT:
         return None
-    if language == "ru":
-        return (
-            f"Сообщение слишком длинное ({len(text):,} символов, можно до {MESSAGE_LIMIT:,})."
-            " Сократите его: текст остался в поле ввода."
-        ).replace(",", "\u00a0")
-    return (
-        f"That message is too long ({len(text):,} characters; the limit is {MESSAGE_LIMIT:,})."
-        " Please shorten it: your text is still in the box."
+    return t("message_too_long", language).format(
+        n=format_amount(len(text), language), limit=format_amount(MESSAGE_LIMIT, language)
     )
 
 
 def open_elsewhere(language: Language) -> str:
     """Why a conversation open in another window cannot be written in this one."""
-    if language == "ru":
-        return (
-            "Этот разговор открыт в другом окне coach, поэтому здесь его можно только читать."
-            " Закройте его там и откройте здесь снова, чтобы продолжить."
-        )
-    return (
-        "This conversation is open in another coach window, so it is read-only here."
-        " Close it there, then open it here again to go on."
-    )
+    return t("open_elsewhere", language)
 
 
 @dataclass
@@ -142,7 +131,7 @@ class Session:
         mine = ctx.store.leases.focus(conversation_id)
         if not mine and not watch:
             ctx.store.leases.focus(before)  # the conversation still shown stays this window's
-            raise StoreError(open_elsewhere("ru" if info.language == "ru" else "en"))
+            raise StoreError(open_elsewhere(info.language if is_language(info.language) else "en"))
         shown = [
             Shown(m.role, m.content, m.id, m.status) for m in ctx.store.messages(conversation_id)
         ]

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from coach.context.models import DEFAULT_MODEL, ModelOverride
 from coach.domain.files import UnreadableFile, read_limited
+from coach.domain.locale import LocaleError, Registry, discover
 from coach.domain.text import Language
 
 APP_NAME = "coach"
@@ -27,6 +28,7 @@ ENV_CONFIG = "COACH_CONFIG"
 ENV_LESSONS = "COACH_LESSONS"
 ENV_FLOW_DIR = "COACH_FLOW_DIR"
 ENV_ENCODER = "COACH_ENCODER"
+ENV_CONTENT = "COACH_CONTENT"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 DEFAULT_TIMEOUT = 60.0
@@ -36,6 +38,10 @@ MAX_CONFIG_BYTES = 1_000_000
 
 class SettingsError(ValueError):
     """A configuration problem, worded for the user in one line."""
+
+
+class UnknownLanguage(SettingsError):
+    """A language asked for (--lang, config.toml) that no locale folder registers."""
 
 
 class ModelLimits(BaseModel):
@@ -64,6 +70,9 @@ class ConfigFile(BaseModel):
 
     flow_dir: Path | None = None
     """A folder with flow.yaml, messages.yaml and keywords.yaml that replaces the shipped flow."""
+
+    content: list[Path] = []
+    """Extra content folders laid out like the shipped prompts: a language pack is one."""
 
     api_key: SecretStr | None = None
     """The API key, if not in OPENAI_API_KEY. Keep the file private (chmod 600)."""
@@ -113,6 +122,9 @@ class Settings(BaseModel):
     flow_dir: Path | None = None
     """A replacement flow folder, or None for the shipped one."""
 
+    content_dirs: tuple[Path, ...] = ()
+    """Extra content folders (language packs): config.toml's, then COACH_CONTENT's."""
+
     api_key: SecretStr | None = None
     """Shown only masked; SecretStr keeps it out of reprs and logs."""
 
@@ -147,13 +159,20 @@ class Settings(BaseModel):
     def lessons_folder(self) -> Traversable:
         return self.prompts() / "lessons"
 
+    def locales(self) -> Registry:
+        """The shipped languages and those of the content folders."""
+        return discover(self.content_dirs)
 
-def _locale_language(environ: Mapping[str, str]) -> Language:
+
+def _locale_language(environ: Mapping[str, str], codes: Sequence[str]) -> Language:
+    """The registered language a locale like ru_RU.UTF-8 names, else English."""
     for key in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         if environ.get(key):
-            return "ru" if environ[key].lower().startswith("ru") else "en"
-    current = locale.getlocale()[0] or ""
-    return "ru" if current.lower().startswith("ru") else "en"
+            current = environ[key]
+            break
+    else:
+        current = locale.getlocale()[0] or ""
+    return next((c for c in codes if current.lower().startswith(c.lower())), "en")
 
 
 def _locale_country(environ: Mapping[str, str]) -> str | None:
@@ -226,6 +245,15 @@ def resolve_settings(
     env_lessons = [Path(p).expanduser() for p in env.get(ENV_LESSONS, "").split(os.pathsep) if p]
     dirs = [_expand(p, base) for p in config.lessons] + env_lessons + list(lesson_dirs)
     flow_dir = Path(env[ENV_FLOW_DIR]) if env.get(ENV_FLOW_DIR) else config.flow_dir
+    env_content = [Path(p).expanduser() for p in env.get(ENV_CONTENT, "").split(os.pathsep) if p]
+    content = tuple([_expand(p, base) for p in config.content] + env_content)
+    try:
+        codes = discover(content).codes
+    except LocaleError as exc:
+        raise SettingsError(str(exc)) from None
+    chosen = language or config.language
+    if chosen is not None and chosen not in codes:
+        raise UnknownLanguage(f"unknown language {chosen!r}; known: {', '.join(codes)}")
     sources: dict[str, str] = {}
     file_key = config.api_key.get_secret_value() if config.api_key else None
     key = _pick(sources, "api_key", (ENV_API_KEY, env.get(ENV_API_KEY)), ("config.toml", file_key))
@@ -260,6 +288,7 @@ def resolve_settings(
         data_dir=data_dir,
         config_path=config_path,
         lesson_dirs=tuple(dirs),
-        language=language or config.language or _locale_language(env),
+        language=chosen or _locale_language(env, codes),
         flow_dir=_expand(flow_dir, base) if flow_dir is not None else None,
+        content_dirs=content,
     )

@@ -32,6 +32,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.delenv("COACH_LESSONS", raising=False)
     monkeypatch.delenv("COACH_FLOW_DIR", raising=False)
+    monkeypatch.delenv("COACH_CONTENT", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken-cache"))

@@ -58,7 +58,7 @@ def test_missing_translation_names_file_line_and_place(tmp_path: Path) -> None:
     (folder / "flow.yaml").write_text("\n".join(lines))
     with pytest.raises(FlowError) as info:
         load_flow(folder)
-    assert str(info.value).startswith(f"flow.yaml:{index}: steps[0].ask.ru: Field required")
+    assert str(info.value).startswith(f"flow.yaml:{index}: steps[0].ask: missing language ru")
 
 
 def test_unknown_placeholder_in_messages_is_an_error(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_keywords_need_both_languages(tmp_path: Path) -> None:
         end += 1
     del lines[ru:end]
     (folder / "keywords.yaml").write_text("\n".join(lines))
-    with pytest.raises(FlowError, match=r"keywords\.yaml:\d+: keywords\.no\.ru: Field required"):
+    with pytest.raises(FlowError, match=r"keywords\.yaml:\d+: keywords\.no: missing language ru"):
         load_flow(folder)
 
 
@@ -103,4 +103,4 @@ def test_yes_and_no_stay_words_in_flow_files(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     text = (folder / "keywords.yaml").read_text()
     (folder / "keywords.yaml").write_text(text.replace('"yes":', "yes:").replace('"no":', "no:"))
-    assert "yes" in load_flow(folder).keywords.yes.en
+    assert "yes" in load_flow(folder).keywords.yes.root["en"]

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coach.domain import loading
 from coach.domain.files import read_limited
-from coach.domain.flow import Flow, LocalText, LocalWords
+from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.loading import DataError
+from coach.domain.locale import LocalText, LocalWords, overlaid
 from coach.domain.state import CoachState
 
 Moment = Literal["path", "check_in"]
@@ -149,8 +150,12 @@ class ActivityCatalog:
         return max(done, key=lambda item: (item[0], item[1]))[2] if done else None
 
 
-def parse_activity(raw: bytes, source: str) -> Activity:
-    """One activity file. Raises DataError (a ValueError): ``file:line: place: problem``."""
+def parse_activity(raw: bytes, source: str, overlay: str | None = None) -> Activity:
+    """One activity file. Raises DataError (a ValueError): ``file:line: place: problem``.
+
+    ``overlay``, a shipped file's path under the prompts folder, takes a language pack's
+    texts for that file laid over it.
+    """
     if len(raw) > MAX_ACTIVITY_BYTES:
         raise DataError(f"larger than {MAX_ACTIVITY_BYTES // 1000} kB")
     try:
@@ -160,7 +165,8 @@ def parse_activity(raw: bytes, source: str) -> Activity:
     document = loading.parse(text, source, untrusted=True, error=DataError)
     if not isinstance(document.data, dict):
         raise DataError("expected a mapping of keys")
-    return loading.validate(Activity, document, check=_no_placeholders, error=DataError)
+    data = overlaid(overlay, document.data) if overlay is not None else document.data
+    return loading.validate(Activity, document, data=data, check=_no_placeholders, error=DataError)
 
 
 def _no_placeholders(activity: Activity) -> Iterator[loading.Finding]:
@@ -192,7 +198,9 @@ def load_activities(folder: Traversable, origin: str = "built-in") -> ActivityCa
     for entry in entries:
         source = f"{origin}/{entry.name}"
         try:
-            activity = parse_activity(read_limited(entry, MAX_ACTIVITY_BYTES), source)
+            raw = read_limited(entry, MAX_ACTIVITY_BYTES)
+            shipped = f"activities/{entry.name}" if origin == "built-in" else None
+            activity = parse_activity(raw, source, shipped)
         except ValueError as exc:  # UnreadableFile and DataError are ValueErrors
             catalog.notices.append(ActivityNotice(source, *loading.skipped(exc)))
             continue

@@ -16,7 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
 from coach.domain import loading, template
-from coach.domain.text import LANGUAGES, Language
+from coach.domain.locale import LocalText, active, overlaid
+from coach.domain.text import Language
 
 Hit = Literal["person", "topic", "none"]
 
@@ -74,9 +75,8 @@ def _check(pattern: str) -> str:
     return pattern
 
 
-class Line(_Model):
-    en: str
-    ru: str
+Line = LocalText
+"""A resource line in every registered language."""
 
 
 class Country(_Model):
@@ -200,12 +200,12 @@ class CrisisCare:
 
     def resource_lines(self, country: str | None, language: Language) -> list[str]:
         entry = self.resources.countries.get((country or "").upper())
-        lines = [getattr(line, language) for line in entry.lines] if entry else []
-        return [*lines, getattr(self.resources.directory, language)]
+        lines = [line(language) for line in entry.lines] if entry else []
+        return [*lines, self.resources.directory(language)]
 
     def emergency(self, country: str | None, language: Language) -> str:
         entry = self.resources.countries.get((country or "").upper())
-        return entry.emergency if entry else getattr(self.resources.default_emergency, language)
+        return entry.emergency if entry else self.resources.default_emergency(language)
 
     def _fill(self, text: str, country: str | None, language: Language) -> str:
         items = "\n".join(f"- {line}" for line in self.resource_lines(country, language))
@@ -247,9 +247,17 @@ def load_crisis(folder: Traversable) -> CrisisCare:
     """Read ``crisis.yaml`` and ``resources.yaml``; CrisisError says file:line: place: problem."""
     rules_doc = loading.read(folder / "crisis.yaml", error=CrisisError)
     resources_doc = loading.read(folder / "resources.yaml", error=CrisisError)
-    data = rules_doc.data
-    if not isinstance(data, dict) or set(data) != set(LANGUAGES):
-        problem = f"must have exactly the languages {', '.join(LANGUAGES)}"
+    data = overlaid("safety/crisis.yaml", rules_doc.data)
+    registry = active()
+    if not isinstance(data, dict) or not set(data) <= set(registry.codes):
+        problem = f"must have only the languages {', '.join(registry.codes)}"
+        raise CrisisError.of([rules_doc.problem((), problem, "top level")])
+    # A language without rules of its own uses its fallback's (its users write that one too).
+    found = {code: next((c for c in registry.chain(code) if c in data), None)
+             for code in registry.codes}  # fmt: skip
+    missing = [code for code, source in found.items() if source is None]
+    if missing:
+        problem = f"missing language {', '.join(missing)}"
         raise CrisisError.of([rules_doc.problem((), problem, "top level")])
     # "continue" is a Python keyword, so the field is continue_ (the lines still map back)
     renamed = {
@@ -261,5 +269,8 @@ def load_crisis(folder: Traversable) -> CrisisCare:
     rules = loading.validate(
         _RulesFile, rules_doc, data=renamed, check=_check_rules, error=CrisisError
     )
-    resources = loading.validate(Resources, resources_doc, error=CrisisError)
-    return CrisisCare({lang: rules.root[lang] for lang in LANGUAGES}, resources)
+    resources_data = overlaid("safety/resources.yaml", resources_doc.data)
+    resources = loading.validate(Resources, resources_doc, data=resources_data, error=CrisisError)
+    return CrisisCare(
+        {lang: rules.root[src] for lang, src in found.items() if src is not None}, resources
+    )

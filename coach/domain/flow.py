@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coach.domain import loading, template
+from coach.domain.locale import LocalText, LocalWords, overlaid
 from coach.domain.text import Language
 from coach.domain.understand import YesNo
 
@@ -58,26 +59,6 @@ class FlowError(loading.DataError):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LocalText(_Model):
-    """A text in both interface languages; both are required so no user sees a gap."""
-
-    en: str = Field(min_length=1)
-    ru: str = Field(min_length=1)
-
-    def __call__(self, language: Language) -> str:
-        return self.ru if language == "ru" else self.en
-
-
-class LocalWords(_Model):
-    """Keywords in both languages."""
-
-    en: list[str]
-    ru: list[str]
-
-    def all(self) -> list[str]:
-        return [*self.en, *self.ru]
 
 
 class Phase(_Model):
@@ -286,7 +267,11 @@ def load_flow(folder: Traversable) -> Flow:
     # phrase lists per language, flattened: the encoder is multilingual.
     if (folder / FLOW_FILES["intents"]).is_file():
         parts["intents"] = read(FLOW_FILES["intents"])
-    data = {**main.data, **{key: part.data for key, part in parts.items()}}
+    # A language pack's flow texts are laid over the flow's own (locale.overlaid).
+    data = {
+        **overlaid(f"flow/{FLOW_FILES['flow']}", main.data),
+        **{key: overlaid(f"flow/{FLOW_FILES[key]}", part.data) for key, part in parts.items()},
+    }
     if "intents" in parts:
         data["intents"] = _flatten_intents(data["intents"])
     return loading.validate(

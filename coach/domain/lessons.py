@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from coach.domain import loading
 from coach.domain.files import UnreadableFile, read_limited, walk
-from coach.domain.text import LANGUAGES, Language, detect_language, word_count
+from coach.domain.locale import is_language
+from coach.domain.text import Language, detect_language, word_count
 
 LESSON_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_LESSON_BYTES = 1_000_000
@@ -221,12 +222,10 @@ def parse_lesson(lesson_id: str, raw: bytes, source: str, origin: str = BUILT_IN
     title = " ".join(raw_title.split())
     if not title:
         raise LessonError("has front matter but no text")
-    lang_value = str(meta.get("lang") or meta.get("language") or "").lower()[:2]
-    language: Language
-    if lang_value in LANGUAGES:
-        language = "ru" if lang_value == "ru" else "en"
-    else:
-        language = detect_language(body, default="en") or "en"
+    lang_value = str(meta.get("lang") or meta.get("language") or "").lower()
+    # "ru", "ru-RU" and "russian" all name Russian; a pack's code ("fil") is taken whole.
+    named = next((c for c in (lang_value, lang_value[:2]) if is_language(c)), None)
+    language: Language = named or detect_language(body, default="en") or "en"
     sections = tuple(m.group(2) for m in map(_HEADING.match, body.split("\n")) if m)
     return Lesson(
         id=lesson_id,

@@ -1,60 +1,61 @@
-"""Numbers as people write them, in English, Russian and Filipino English.
+"""Numbers as people write them, in every registered language (English includes Filipino English).
 
 "5k", "3-4k", "тысяч 7", "15 тыщ", "полтора миллиона", "two", "isang libo": each becomes a
 :class:`Quantity` that keeps the range it came from, so a reply can say which value it took.
-The grammar is code because it is the same for every course; the words are small tables.
+The grammar is code because it is the same for every course; the words are each language's
+tables in ``locales/<code>.yaml``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from coach.domain.locale import PERIODS, Registry, active
 from coach.domain.text import normalize
 
-_WORDS: dict[str, float] = {
-    "zero": 0, "none": 0, "nothing": 0, "nil": 0, "one": 1, "a": 1, "an": 1, "two": 2,
-    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "half": 0.5, "couple": 2,
-    "ноль": 0, "нисколько": 0, "ничего": 0, "один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2,
-    "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
-    "десять": 10, "пятнадцать": 15, "двадцать": 20, "тридцать": 30, "сорок": 40,
-    "пятьдесят": 50, "сто": 100, "двести": 200, "триста": 300, "пятьсот": 500,
-    "полтора": 1.5, "полторы": 1.5, "пол": 0.5, "пару": 2, "пара": 2,
-    "wala": 0, "isa": 1, "isang": 1, "dalawa": 2, "tatlo": 3, "apat": 4, "lima": 5, "anim": 6,
-    "pito": 7, "walo": 8, "siyam": 9, "sampu": 10, "sampung": 10,
-}  # fmt: skip
-_MULTIPLIERS: dict[str, float] = {
-    "k": 1e3, "к": 1e3, "thousand": 1e3, "thousands": 1e3, "grand": 1e3, "thou": 1e3,
-    "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тысячу": 1e3, "тыщ": 1e3,
-    "тыщи": 1e3, "тыща": 1e3, "тыщу": 1e3, "т": 1e3, "косарь": 1e3, "косаря": 1e3, "косарей": 1e3,
-    "libo": 1e3, "libong": 1e3,
-    "m": 1e6, "mln": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "млн": 1e6,
-    "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "лям": 1e6, "ляма": 1e6, "лямов": 1e6,
-    "milyon": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7,
-}  # fmt: skip
-_RANGE_JOIN = r"\s*(?:-|–|—|to|or|till|until|до|или|hanggang|o)\s*"
-_MULT = "|".join(sorted((re.escape(m) for m in _MULTIPLIERS), key=len, reverse=True))
-_WORD = "|".join(
-    sorted((re.escape(w) for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)
-)
+
+@dataclass(frozen=True)
+class _Grammar:
+    """The number words of every registered language, and the pattern built from them."""
+
+    words: dict[str, float]
+    multipliers: dict[str, float]
+    pattern: re.Pattern[str]
+    periods: dict[str, re.Pattern[str]]
+
+
+@cache
+def _grammar(registry: Registry) -> _Grammar:
+    """Built once per registry: a language pack's words are read like the shipped ones."""
+    words: dict[str, float] = {}
+    multipliers: dict[str, float] = {}
+    joins: list[str] = []
+    for loc in registry.locales.values():  # the first language to claim a word keeps it
+        words = {**loc.numbers.words, **words}
+        multipliers = {**loc.numbers.multipliers, **multipliers}
+        joins += [w for w in loc.numbers.range_words if w not in joins]
+    range_join = rf"\s*(?:-|–|—|{'|'.join(map(re.escape, joins))})\s*" if joins else r"\s*[-–—]\s*"
+    mult = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
+    word = "|".join(
+        sorted((re.escape(w) for w in words if w not in ("a", "an")), key=len, reverse=True)
+    )
+    num = rf"(?:{_DIGITS}|(?:a |an )?(?:{word}))"
+    pattern = re.compile(
+        rf"(?<![\w.,/:])(?P<pre>(?:{mult})\s+)?(?P<low>{num})"
+        rf"(?:\s*(?P<lowmult>{mult})(?![\w]))?"
+        rf"(?:{range_join}(?P<high>{num})(?![\d]))?"
+        rf"(?:\s*(?P<mult>{mult})(?![\w]))?(?![\w/:])"
+    )
+    periods: dict[str, re.Pattern[str]] = {}
+    for name in PERIODS:  # "(?!)" matches nothing: no language has words for that period
+        found = [p for loc in registry.locales.values() for p in loc.numbers.periods.get(name, [])]
+        periods[name] = re.compile("|".join(found) or "(?!)")
+    return _Grammar(words, multipliers, pattern, periods)
+
+
 _DIGITS = r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
-_NUM = rf"(?:{_DIGITS}|(?:a |an )?(?:{_WORD}))"
-_PATTERN = re.compile(
-    rf"(?<![\w.,/:])(?P<pre>(?:{_MULT})\s+)?(?P<low>{_NUM})"
-    rf"(?:\s*(?P<lowmult>{_MULT})(?![\w]))?"
-    rf"(?:{_RANGE_JOIN}(?P<high>{_NUM})(?![\d]))?"
-    rf"(?:\s*(?P<mult>{_MULT})(?![\w]))?(?![\w/:])"
-)
-_PERIODS = {
-    "month": r"\b(?:a|per|each|every|/)\s*(?:month|mo)\b|monthly|в месяц|ежемесячно|за месяц"
-    r"|\bkada buwan|\bbuwan-buwan|\bsa isang buwan",
-    "cutoff": r"\b(?:a|per|each|every|kada|bawat)\s*(?:cut-?off|sahod|payday|pay day|payout)"
-    r"|\bcut-?off\b|с каждой зарплаты|с зарплаты|с получки|с аванса",
-    "week": r"\b(?:a|per|each|every)\s*week\b|weekly|в неделю|kada linggo",
-    "year": r"\b(?:a|per|each|every)\s*year\b|yearly|в год|за год",
-}
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,11 @@ class Quantity:
         return self.low != self.high
 
 
-def _number(token: str) -> float | None:
+def _number(token: str, words: dict[str, float]) -> float | None:
     token = token.strip()
     token = re.sub(r"^(?:a|an) ", "", token)
-    if token in _WORDS:
-        return _WORDS[token]
+    if token in words:
+        return words[token]
     if re.fullmatch(r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+", token):
         return float(re.sub(r"[ ,\u00a0\u202f]", "", token))
     try:
@@ -97,18 +98,20 @@ def _clean(text: str) -> str:
 def quantities(text: str) -> list[Quantity]:
     """Every number in the text, with multipliers and ranges applied, in order."""
     found: list[Quantity] = []
-    for match in _PATTERN.finditer(_clean(text)):
-        low = _number(match.group("low"))
+    grammar = _grammar(active())
+    words, multipliers = grammar.words, grammar.multipliers
+    for match in grammar.pattern.finditer(_clean(text)):
+        low = _number(match.group("low"), words)
         if low is None:
             continue
         if match.group("low").strip() in ("a", "an"):
             continue
-        high = _number(match.group("high")) if match.group("high") else None
+        high = _number(match.group("high"), words) if match.group("high") else None
         mult_name = match.group("mult") or match.group("pre") or ""
-        mult = _MULTIPLIERS.get(mult_name.strip(), 1.0)
-        low_mult = _MULTIPLIERS.get((match.group("lowmult") or "").strip(), mult)
+        mult = multipliers.get(mult_name.strip(), 1.0)
+        low_mult = multipliers.get((match.group("lowmult") or "").strip(), mult)
         if high is None and match.group("lowmult"):
-            low_mult = _MULTIPLIERS[match.group("lowmult").strip()]
+            low_mult = multipliers[match.group("lowmult").strip()]
         # "пол миллиона" and "half a million" are a multiplier on a half, "полтора" likewise.
         lo = low * low_mult
         hi = high * mult if high is not None else lo
@@ -123,8 +126,8 @@ def quantities(text: str) -> list[Quantity]:
 def period(text: str) -> str | None:
     """The period an amount is given for: "month", "cutoff" (twice a month), "week", "year"."""
     norm = normalize(text)
-    for name, pattern in _PERIODS.items():
-        if re.search(pattern, norm):
+    for name, pattern in _grammar(active()).periods.items():
+        if pattern.search(norm):
             return name
     return None
 

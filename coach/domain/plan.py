@@ -7,15 +7,9 @@ from datetime import date
 
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
+from coach.domain.locale import locale
 from coach.domain.state import CoachState, Plan
 from coach.domain.text import Language, escape_markdown
-
-_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_RU_DAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
-_EN_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-_RU_MONTHS = (
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
-)
 
 
 def savings_months(target: float, monthly: float) -> int | None:
@@ -28,14 +22,19 @@ def savings_months(target: float, monthly: float) -> int | None:
 def format_amount(value: float, language: Language) -> str:
     """120000 -> "120,000" in English, "120 000" in Russian; keeps cents only when present."""
     text = f"{value:,.2f}" if value != int(value) else f"{int(value):,}"
-    return text.replace(",", "\u00a0").replace(".", ",") if language == "ru" else text
+    marks = locale(language).amounts
+    return text.replace(",", "\0").replace(".", marks.decimal).replace("\0", marks.thousands)
 
 
 def format_date(day: date, language: Language) -> str:
     """A date with its weekday, so "Fri 27 Nov 2026" cannot be misread as 11/27 or 27/11."""
-    if language == "ru":
-        return f"{_RU_DAYS[day.weekday()]}, {day.day} {_RU_MONTHS[day.month - 1]} {day.year}"
-    return f"{_EN_DAYS[day.weekday()]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    words = locale(language).dates
+    return words.format.format(
+        weekday=words.weekdays[day.weekday()],
+        day=day.day,
+        month=words.months[day.month - 1],
+        year=day.year,
+    )
 
 
 def savings_line(plan: Plan, flow: Flow, language: Language) -> str | None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from coach.domain.flow import PhaseId
+from coach.domain.locale import is_language
 from coach.domain.text import Language
+
+
+def _registered(code: str) -> str:
+    if not is_language(code):
+        raise ValueError(f"unknown language {code!r}")
+    return code
+
 
 STATE_VERSION = 1
 
@@ -80,7 +88,7 @@ class CoachState(_Model):
     """Everything the coach knows about one conversation."""
 
     version: int = STATE_VERSION
-    language: Language = "en"
+    language: Annotated[Language, AfterValidator(_registered)] = "en"
     phase: PhaseId = "opening"
     pending: str | None = None
     answers: dict[str, Answer] = {}

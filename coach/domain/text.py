@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
 
-Language = Literal["en", "ru"]
-LANGUAGES: tuple[Language, ...] = ("en", "ru")
+from coach.domain.locale import detect
 
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN = re.compile(r"[A-Za-z]")
+Language = str
+"""A registered language's code ("en", "ru"): coach.domain.locale lists them."""
+
 # C0 controls except tab and newline, DEL, and C1 controls. ESC (0x1b) is among them, so no
 # CSI/OSC sequence (colours, OSC 52 clipboard writes, hyperlinks) can survive cleaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -23,16 +22,14 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+#>=]|\d+[.)])", re.MULTILINE)
 
 
 def detect_language(text: str, default: Language | None = None) -> Language | None:
-    """Return "ru" or "en" when the text has enough letters to tell, else ``default``.
+    """The language the text is written in when it has enough letters to tell, else ``default``.
 
     Short answers such as "ok" or "5000" say nothing about the language, so they keep the
-    conversation's current language instead of flipping it.
+    conversation's current language instead of flipping it; so does a text in letters the
+    current language shares with another (see :func:`coach.domain.locale.detect`).
     """
-    cyr = len(_CYRILLIC.findall(text))
-    lat = len(_LATIN.findall(text))
-    if cyr + lat < 3:
-        return default
-    return "ru" if cyr >= lat else "en"
+    found = detect(text, default)
+    return default if found is None else found
 
 
 def without_surrogates(text: str) -> str:

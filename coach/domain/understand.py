@@ -1,27 +1,24 @@
-"""Understanding short answers in English and Russian: yes/no/unsure, numbers, amounts, dates.
+"""Understanding short answers: yes/no/unsure, numbers, amounts, dates, in every language.
 
 Keyword lists for yes/no/unsure live in the flow data so authors can extend them; the grammar
-of numbers and dates is code, because it is the same for every course.
+of numbers and dates is code, because it is the same for every course; the words for numbers
+and days are each language's tables (``locales/<code>.yaml``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
+from coach.domain.locale import Registry, active
 from coach.domain.text import normalize
 
 YesNo = Literal["yes", "no", "unsure"]
 
-_WORD_NUMBERS = {
-    "zero": 0, "none": 0, "nothing": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "ноль": 0, "нисколько": 0, "ничего": 0, "один": 1, "одна": 1, "два": 2, "две": 2,
-    "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
-    "десять": 10,
-}  # fmt: skip
 _MULTIPLIERS = {
     "k": 1_000, "к": 1_000, "thousand": 1_000, "thousands": 1_000, "grand": 1_000,
     "тыс": 1_000, "тысяч": 1_000, "тысячи": 1_000, "тысяча": 1_000, "тысячу": 1_000,
@@ -33,21 +30,32 @@ _NUMBER = re.compile(
     r"\s*(k|к|m|mln|млн|thousands?|grand|тыс\w*|т|millions?|миллион\w*)?(?![a-zа-я])",
 )
 
-_WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-    "понедельник": 0, "пн": 0, "вторник": 1, "вт": 1, "среда": 2, "среду": 2, "ср": 2,
-    "четверг": 3, "чт": 3, "пятница": 4, "пятницу": 4, "пт": 4, "суббота": 5, "субботу": 5,
-    "сб": 5, "воскресенье": 6, "вс": 6,
-}  # fmt: skip
-_RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7,
-    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
-}  # fmt: skip
+
+@dataclass(frozen=True)
+class _Words:
+    """Every registered language's words for numbers and days, merged (first claim wins)."""
+
+    numbers: dict[str, float]
+    weekdays: dict[str, int]
+    relative: dict[str, int]
+    months: dict[str, int]
+
+
+@cache
+def _words(registry: Registry) -> _Words:
+    numbers: dict[str, float] = {}
+    weekdays: dict[str, int] = {}
+    relative: dict[str, int] = {}
+    months: dict[str, int] = {}
+    for loc in registry.locales.values():
+        numbers = {**loc.numbers.answer_words, **numbers}
+        weekdays = {**loc.dates.weekday_words, **weekdays}
+        relative = {**loc.dates.relative_days, **relative}
+        months = {**loc.dates.month_words, **months}
+    return _Words(numbers, weekdays, relative, months)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 _IN_DAYS = re.compile(r"(?:in|через)\s+(\d+|\w+)\s+(days?|дн\w*|день|weeks?|недел\w*)")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?!\d)")
@@ -96,9 +104,10 @@ def parse_amount(text: str) -> float | None:
             key = suffix if suffix in _MULTIPLIERS else suffix[:3]
             value *= _MULTIPLIERS.get(key, _MULTIPLIERS.get(suffix, 1))
         return value
-    for word in re.findall(r"[a-zа-я]+", norm):
-        if word in _WORD_NUMBERS:
-            return float(_WORD_NUMBERS[word])
+    numbers = _words(active()).numbers
+    for word in _LETTERS.findall(norm):
+        if word in numbers:
+            return float(numbers[word])
     return None
 
 
@@ -111,7 +120,7 @@ def parse_scale(text: str, low: int = 0, high: int = 10) -> int | None:
 
 
 def _month_number(word: str) -> int | None:
-    return _MONTHS.get(word[:3])
+    return _words(active()).months.get(word[:3])
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -155,13 +164,13 @@ def parse_date(text: str, today: date) -> date | None:
         if count is not None:
             unit = 7 if match.group(2).startswith(("week", "недел")) else 1
             return today + timedelta(days=int(count) * unit)
-    words = re.findall(r"[a-zа-я]+", norm)
+    words, known = _LETTERS.findall(norm), _words(active())
     for word in words:
-        if word in _RELATIVE:
-            return today + timedelta(days=_RELATIVE[word])
+        if word in known.relative:
+            return today + timedelta(days=known.relative[word])
     for word in words:
-        if word in _WEEKDAYS:
-            return today + timedelta(days=(_WEEKDAYS[word] - today.weekday()) % 7)
+        if word in known.weekdays:
+            return today + timedelta(days=(known.weekdays[word] - today.weekday()) % 7)
     if "next week" in norm or "следующей неделе" in norm or "через неделю" in norm:
         return today + timedelta(days=7)
     return None

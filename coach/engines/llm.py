@@ -175,9 +175,9 @@ class LLMEngine:
         step = self.flow.step(s.pending) if s.pending else None
         query = query_for(
             [
-                step.ask.en if step else None,
-                step.ask.ru if step else None,
-                step.label.en if step else None,
+                step.ask("en") if step else None,
+                step.ask("ru") if step else None,
+                step.label("en") if step else None,
                 s.dream_job,
                 s.chosen_path and self.flow.path(s.chosen_path).title("en"),
                 text,

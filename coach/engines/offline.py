@@ -16,12 +16,13 @@ from coach.domain.activities import Activity, ActivityCatalog, Moment
 from coach.domain.feedback import Feedback, checklist
 from coach.domain.flow import Flow, Path, Step
 from coach.domain.lessons import LessonLibrary
+from coach.domain.locale import active, command, is_language
 from coach.domain.meaning import Meaning
 from coach.domain.plan import format_date, render_plan_card
 from coach.domain.safety import asks_out_of_scope
 from coach.domain.state import Answer, CoachState
 from coach.domain.template import render
-from coach.domain.text import LANGUAGES, Language, detect_language, escape_markdown
+from coach.domain.text import Language, detect_language, escape_markdown
 from coach.engines.base import ChatMessage, EngineEvent, Reply
 from coach.engines.care import Care
 
@@ -303,7 +304,8 @@ class OfflineEngine:
             quote=escape_markdown(path.quote),
             lesson=escape_markdown(title),
         )
-        if lesson is not None and lesson.language != s.language:
+        # A language that borrows from the lesson's (its fallback) reads the quote as it is.
+        if lesson is not None and lesson.language not in active().chain(s.language):
             item += self._t("path_translation", s, translation=path.translation(s.language))
         return item
 
@@ -323,12 +325,12 @@ class OfflineEngine:
     def _command(self, s: CoachState, raw: str) -> Reply:
         name, _, arg = raw[1:].partition(" ")
         name, arg = name.lower(), arg.strip().lower()
-        if name in ("lang", "language", "язык"):
-            if arg not in LANGUAGES:
+        if name in command("language"):
+            if not is_language(arg):
                 return Reply(self._t("language_unknown", s), s)
-            s.language = _as_language(arg)
+            s.language = arg
             head = self._t("language_switched", s)
-        elif name in ("help", "помощь"):
+        elif name in command("help"):
             head = self._t("help", s)
         else:
             head = self._t("unknown_command", s)
@@ -347,7 +349,3 @@ def excerpt(text: str) -> str:
             first = first.split(end, 1)[0] + end.strip()
             break
     return first if len(first) <= EXCERPT else first[: EXCERPT - 1].rstrip() + "…"
-
-
-def _as_language(value: str) -> Language:
-    return "ru" if value == "ru" else "en"

@@ -8,11 +8,11 @@ from importlib.resources.abc import Traversable
 
 from coach.domain.flow import Flow
 from coach.domain.loading import read_template
+from coach.domain.locale import locale
 from coach.domain.plan import format_date
 from coach.domain.state import CoachState
 from coach.domain.template import render
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian (русский)"}
 STATE_FIELDS = frozenset({"today", "language", "position", "facts"})
 FEEDBACK_FIELDS = frozenset({"title", "instructions", "rubric", "language"})
 WRITING_CHARS = 1200
@@ -29,14 +29,14 @@ class Prompts:
         self.state = read_template(folder / "state.md", STATE_FIELDS)
 
     def system_text(self, s: CoachState) -> str:
-        return render(self.system, {"language": LANGUAGE_NAMES[s.language]})
+        return render(self.system, {"language": locale(s.language).prompt_name})
 
     def state_text(self, s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -> str:
         return render(
             self.state,
             {
                 "today": f"{today.isoformat()} ({today.strftime('%A')})",
-                "language": LANGUAGE_NAMES[s.language],
+                "language": locale(s.language).prompt_name,
                 "position": position(s, flow, today, tool_for),
                 "facts": facts(s, flow),
             },
@@ -76,8 +76,8 @@ def position(s: CoachState, flow: Flow, today: date, tool_for: dict[str, str]) -
     phase = next(p for p in flow.phases if p.id == step.phase)
     lines = [
         f"Phase: {phase.title('en')}.",
-        f"Next step: {step.id} ({step.label.en}). Ask, in your own words: "
-        f"{json.dumps(_fill(step.ask.en, s, flow), ensure_ascii=False)}",
+        f"Next step: {step.id} ({step.label('en')}). Ask, in your own words: "
+        f"{json.dumps(_fill(step.ask('en'), s, flow), ensure_ascii=False)}",
         f"Record the answer with {tool_for.get(step.id, 'the matching tool')}.",
     ]
     if step.kind == "path_choice":

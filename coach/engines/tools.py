@@ -62,7 +62,7 @@ def _describe(step: Step) -> str:
         "amount": " A plain number, no currency.",
         "text": " In the user's own words.",
     }.get(step.kind, "")
-    return f"{step.label.en}: {step.ask.en}{hint}".replace("\n", " ")
+    return f"{step.label('en')}: {step.ask('en')}{hint}".replace("\n", " ")
 
 
 def _model_for(name: str, steps: list[Step]) -> type[BaseModel]:

@@ -15,9 +15,10 @@ from coach.context.packing import neutralize
 from coach.domain.activities import Activity
 from coach.domain.feedback import Feedback
 from coach.domain.loading import read_template
+from coach.domain.locale import locale
 from coach.domain.template import render
 from coach.domain.text import Language
-from coach.engines.prompting import FEEDBACK_FIELDS, LANGUAGE_NAMES
+from coach.engines.prompting import FEEDBACK_FIELDS
 
 TOOL_NAME = "give_feedback"
 MAX_ITEMS = 8
@@ -61,7 +62,7 @@ def feedback_messages(
             "title": activity.title(language),
             "instructions": activity.instructions(language).strip(),
             "rubric": rubric,
-            "language": LANGUAGE_NAMES[language],
+            "language": locale(language).prompt_name,
         },
     )
     writing = _OWN_TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)

@@ -17,11 +17,10 @@ from coach.domain.lessons import LessonLibrary
 from coach.domain.plan import render_plan_card
 from coach.domain.state import CoachState
 from coach.domain.text import Language, clean_for_display, escape_markdown, quote_markdown
+from coach.i18n import t
 from coach.store.db import Store
 from coach.store.records import ActivityVersion, ConversationInfo, LessonRead, StoredMessage
 
-_KEPT_EN = {"done": "done", "partly": "partly", "not_yet": "not yet"}
-_KEPT_RU = {"done": "сделано", "partly": "частично", "not_yet": "пока нет"}
 EXPORT_FORMAT: Final = "coach-conversation"
 EXPORT_VERSION = 2
 """2 added the writing activities and the lessons read; version 1 files still import."""
@@ -54,10 +53,9 @@ def course_markdown(
 ) -> list[str]:
     """The writing activities (every version, with its feedback) and the lessons read."""
     lang: Language = bundle.state.language
-    ru = lang == "ru"
     out: list[str] = []
     if bundle.versions:
-        out += ["## " + ("Письменные задания" if ru else "Writing activities"), ""]
+        out += ["## " + t("export_activities", lang), ""]
     for activity_id in dict.fromkeys(v.activity_id for v in bundle.versions):
         activity = activities.get(activity_id)
         title = activity.title(lang) if activity else activity_id
@@ -65,16 +63,16 @@ def course_markdown(
         for version in (v for v in bundle.versions if v.activity_id == activity_id):
             day = f"{version.created_at:%Y-%m-%d}"
             if version.status == "skipped":
-                out += [f"*{'Пропущено' if ru else 'Skipped'} · {day}*", ""]
+                out += [f"*{t('export_skipped', lang)} · {day}*", ""]
                 continue
-            out += [f"**{'Версия' if ru else 'Version'} {version.version}** · {day}", ""]
+            out += [f"**{t('export_version', lang)} {version.version}** · {day}", ""]
             out += [quote_markdown(version.text), ""]
             feedback = Feedback.from_json(version.feedback)
             if feedback is not None:
                 out += [feedback.render(flow, lang), ""]
     if bundle.reads:
-        out += ["## " + ("Прочитанные уроки" if ru else "Lessons read"), ""]
-        how = {"opened": "открыт" if ru else "opened", "cited": "процитирован" if ru else "cited"}
+        out += ["## " + t("export_lessons_read", lang), ""]
+        how = {"opened": t("export_opened", lang), "cited": t("export_cited", lang)}
         for read in bundle.reads:
             title = escape_markdown(lessons.title(read.lesson_id))
             out.append(f"- {title}: {how[read.how]}, {read.at:%Y-%m-%d}")
@@ -92,17 +90,17 @@ def to_markdown(
     """
     info, messages, state = bundle.info, bundle.messages, bundle.state
     lang = state.language
-    you, coach = ("Вы", "Коуч") if lang == "ru" else ("You", "Coach")
+    you, coach = t("export_you", lang), t("export_coach", lang)
     # One line: a line break in the title would end the heading and start a paragraph.
     title = escape_markdown(" ".join(info.title.split()))
-    title = title or ("Разговор" if lang == "ru" else "Conversation")
+    title = title or t("export_untitled", lang)
     out = [f"# {title}", "", f"*{info.created_at:%Y-%m-%d %H:%M} UTC · {info.id}*", ""]
     card = render_plan_card(state, flow, lessons)
     if card:
         out += [card, ""]
     if state.check_ins:
-        out += ["### " + ("Отметки о шагах" if lang == "ru" else "Check-ins"), ""]
-        kept = _KEPT_RU if lang == "ru" else _KEPT_EN
+        out += ["### " + t("export_check_ins", lang), ""]
+        kept = {k: t(f"export_{k}", lang) for k in ("done", "partly", "not_yet")}
         for check in state.check_ins:
             note = f" — {escape_markdown(check.note)}" if check.note else ""
             step = escape_markdown(check.step)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from coach.domain.locale import next_language
 from coach.domain.plan import render_plan_card
 from coach.domain.text import Language, clean_for_display
 from coach.session import Session, make_title
@@ -83,7 +84,7 @@ class ChatActions(App[None]):
     async def action_switch_language(self) -> None:
         chat = self.chat
         if chat is not None and not chat.busy:
-            other = "en" if chat.session.state.language == "ru" else "ru"  # the engine's /lang
+            other = next_language(chat.session.state.language)  # the engine's /lang
             chat.busy = True
             chat.turn = chat.run_turn(f"/lang {other}")
 

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from coach.domain.locale import is_language
 from coach.domain.text import Language
 from coach.ui.strings import t
 
@@ -70,7 +71,7 @@ class KeyBar(Static):
         found = (
             found or getattr(self.screen, "language", None) or getattr(self.app, "language", "en")
         )
-        return "ru" if found == "ru" else "en"
+        return str(found) if is_language(found) else "en"
 
     def refresh_keys(self) -> None:
         """Redraw from the screen's active bindings."""
