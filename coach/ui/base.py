@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakSet
 
 from textual.app import App
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker
@@ -46,9 +48,13 @@ class CoachBase(App[None]):
         self.ctx = ctx
         self.options = options or Options()
         self.set_reactive(CoachBase.language, language)
+        self._followed: WeakSet[ChatScreen] = WeakSet()
+        """Chat screens whose turns the language follows."""
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
+        for screen in self.screen_stack:  # CoachApp's own on_mount, run first, pushed a chat
+            self._screen_changed(screen)
 
     @property
     def chat(self) -> ChatScreen | None:
@@ -62,12 +68,19 @@ class CoachBase(App[None]):
         if chat is not None:
             self.language = chat.session.state.language
 
-    def _screen_changed(self, _screen: Screen[object]) -> None:
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if isinstance(screen, ChatScreen) and screen not in self._followed:
+            self._followed.add(screen)
+            screen.message_signal.subscribe(self, self._chat_message)
         self.follow_chat()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A chat's turn that ended may have changed the conversation's language."""
-        if event.worker.is_finished and isinstance(event.worker.node, ChatScreen):
+    def _chat_message(self, message: Message) -> None:
+        """A turn that ended may have changed the conversation's language.
+
+        ``/lang``, or first words in another language. A worker's end does not bubble to the
+        app, so the app listens to the chat screen's messages.
+        """
+        if isinstance(message, Worker.StateChanged) and message.worker.is_finished:
             self.follow_chat()
 
     def _error(self, line: str) -> None:
