@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from yaml import YAMLError
 
 from coach.domain.text import LANGUAGES, Language
 from coach.domain.yamlio import load as load_yaml
@@ -207,7 +208,7 @@ def load_crisis(folder: Traversable) -> CrisisCare:
     try:
         rules_data = load_yaml((folder / "crisis.yaml").read_text(encoding="utf-8"))
         resources_data = load_yaml((folder / "resources.yaml").read_text(encoding="utf-8"))
-    except Exception as exc:  # OSError, UnicodeDecodeError, any YAML error
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CrisisError(f"cannot read the crisis-care data: {first}") from None
     if not isinstance(rules_data, dict) or set(rules_data) != set(LANGUAGES):
