@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import work
@@ -41,6 +41,14 @@ if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the 
 WARM_UP_DELAY = 0.3
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 """Closing the window (SIGHUP) or `kill` (SIGTERM): quit as Ctrl+Q does, draft kept."""
+
+
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A screen holding words the user has not saved (the activity editor)."""
+
+    async def keep_draft(self) -> None:
+        """Write them now: the app is quitting."""
 
 
 def _terminal_gone() -> bool:
@@ -144,11 +152,10 @@ class CoachApp(ChatActions, CourseActions):
 
     async def _save_draft(self) -> None:
         # An activity being written keeps its words too. Its screen loads on first use, so
-        # it is found by what it can do rather than by its class.
+        # it is found by what it can do (a Protocol) rather than by its class.
         for screen in self.screen_stack:
-            keep = getattr(screen, "keep_draft", None)
-            if keep is not None:
-                await keep()
+            if isinstance(screen, KeepsDraft):
+                await screen.keep_draft()
         chat = self.chat
         if chat is None:
             return
