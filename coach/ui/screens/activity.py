@@ -80,14 +80,10 @@ class ActivityScreen(Screen[bool]):
     def feedback_box(self) -> VerticalScroll:
         return self.query_one("#feedback-box", VerticalScroll)
 
-    def _say(self, line: str) -> None:
-        """A failure, where the count is: the words stay in the box."""
-        self._show_count(line)
-
     async def on_mount(self) -> None:
         area = self.writing
         self.feedback_box.display = False
-        loaded = await in_thread(self._say, self._load)
+        loaded = await in_thread(self._show_count, self._load)
         if isinstance(loaded, Failed):
             area.focus()  # nothing to revise from: the failure is said, writing still works
             return
@@ -105,6 +101,7 @@ class ActivityScreen(Screen[bool]):
         return versions, self.session.activity_draft(self.activity.id)
 
     def _show_count(self, note: str = "") -> None:
+        """The word count and version; a note (a failure, feedback coming) below it."""
         text = self.writing.text
         words = t("words", self.language).format(n=word_count(text))
         work_done = self.session.state.activities.get(self.activity.id)
@@ -142,7 +139,7 @@ class ActivityScreen(Screen[bool]):
         self._draft_dirty = False
         text = self.writing.text
         save = self.session.save_activity_draft
-        return await in_thread(self._say, lambda: save(self.activity.id, text)) is not FAILED
+        return await in_thread(self._show_count, lambda: save(self.activity.id, text)) is not FAILED
 
     async def keep_draft(self) -> None:
         """Write the draft now, not a second from now: the app is quitting (Ctrl+Q, a signal)."""
@@ -190,7 +187,7 @@ class ActivityScreen(Screen[bool]):
             version = self._unanswered
             if version is None or text != self._saved_text:
                 submit = self.session.submit_activity
-                saved = await in_thread(self._say, lambda: submit(self.activity, text))
+                saved = await in_thread(self._show_count, lambda: submit(self.activity, text))
                 if isinstance(saved, Failed):
                     return  # not saved: the text stays in the box
                 version = saved
@@ -204,14 +201,14 @@ class ActivityScreen(Screen[bool]):
             note = error.localized(self.language, front="editor") if error else ""
             self._show_count(note)
             keep = self.session.keep_feedback
-            await in_thread(self._say, lambda: keep(version, feedback))
+            await in_thread(self._show_count, lambda: keep(version, feedback))
         finally:
             self.saving = False
 
     @work(exclusive=True, group="save")
     async def skip(self) -> None:
         skip = self.session.skip_activity
-        if await in_thread(self._say, lambda: skip(self.activity)) is not FAILED:
+        if await in_thread(self._show_count, lambda: skip(self.activity)) is not FAILED:
             self.dismiss(True)
 
     async def action_close(self) -> None:
