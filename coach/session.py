@@ -38,9 +38,8 @@ def message_problem(text: str, language: Language) -> str | None:
     """Why ``text`` cannot be sent as it is, in one line, or None if it can."""
     if len(text) <= MESSAGE_LIMIT:
         return None
-    return t("message_too_long", language).format(
-        n=format_amount(len(text), language), limit=format_amount(MESSAGE_LIMIT, language)
-    )
+    n, limit = format_amount(len(text), language), format_amount(MESSAGE_LIMIT, language)
+    return t("message_too_long", language, n=n, limit=limit)
 
 
 def open_elsewhere(language: Language) -> str:

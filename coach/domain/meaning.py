@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
+from zipfile import BadZipFile
 
 from coach.domain.text import normalize
 
@@ -59,7 +60,19 @@ class Meaning:
         assert self._loader is not None
         try:
             self._encoder = self._loader()
-        except Exception as exc:  # any failure means "rules only", never a crash
+        # What a missing or damaged encoder does: its package or numpy not installed
+        # (ImportError), its weights missing or unreadable (OSError), cut short (EOFError),
+        # not an archive (BadZipFile), an array missing or malformed (KeyError, ValueError),
+        # too large for the memory left (MemoryError). Each means "rules only", never a crash.
+        except (
+            ImportError,
+            OSError,
+            EOFError,
+            BadZipFile,
+            KeyError,
+            ValueError,
+            MemoryError,
+        ) as exc:
             self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
         finally:
             self._done.set()

@@ -23,6 +23,20 @@ MAX_WAIT = 60.0
 """The longest Retry-After honoured in place; longer waits are reported for the user to retry."""
 
 
+def _expected() -> tuple[type[BaseException], ...]:
+    """What a server, the network or a malformed stream can raise through the openai client.
+
+    The client wraps failures of the request in its own errors (OpenAIError), but a stream
+    cut while it is read raises its HTTP layer's (httpx2) or the socket's (OSError), and a
+    chunk that is not JSON a ValueError. Anything else is a bug in coach, not in the server.
+    Imported here, not at the top: openai loads off the first frame.
+    """
+    import httpx2
+    import openai
+
+    return (openai.OpenAIError, httpx2.HTTPError, httpx2.StreamError, OSError, ValueError)
+
+
 def _should_retry(exc: BaseException, attempt: int, timeouts: int, max_retries: int) -> bool:
     import openai
 
@@ -51,7 +65,7 @@ async def open_stream(
             stream = await client.chat.completions.create(**request)
         except (asyncio.CancelledError, GeneratorExit):
             raise
-        except Exception as exc:
+        except _expected() as exc:
             error = describe(exc, secret=secret)
             if not _should_retry(exc, attempt, timeouts, max_retries):
                 raise error from None
@@ -98,24 +112,29 @@ async def stream_reply(
     try:
         async with stream:
             async for chunk in stream:
-                if not chunk.choices:
+                # The client builds chunks without validating them: a server's odd shapes are
+                # read with getattr and type checks here, not left to fail as a bug would.
+                choices = getattr(chunk, "choices", None)
+                if not choices or not isinstance(choices, list):
                     continue  # a usage chunk, or a server's timings
                 assembly.chunks += 1
-                choice = chunk.choices[0]
-                assembly.finish = getattr(choice, "finish_reason", None) or assembly.finish
-                delta = choice.delta
+                choice = choices[0]
+                finish = getattr(choice, "finish_reason", None)
+                assembly.finish = finish if isinstance(finish, str) and finish else assembly.finish
+                delta = getattr(choice, "delta", None)
                 if delta is None:
                     continue
-                for piece in getattr(delta, "tool_calls", None) or ():
+                calls = getattr(delta, "tool_calls", None)
+                for piece in calls if isinstance(calls, list) else ():
                     assembly.tool_delta(piece)
                 content = getattr(delta, "content", None)
-                if content:
+                if isinstance(content, str) and content:
                     shown = assembly.text(content)
                     if shown:
                         yield shown
     except (asyncio.CancelledError, GeneratorExit):
         raise
-    except Exception as exc:
+    except _expected() as exc:
         error = describe(exc, mid_reply=assembly.chunks > 0, secret=secret)
         # Words held back in case they were a tool call written as text are still the
         # model's: shown and kept with the cut reply, not dropped with the stream.

@@ -1,69 +1,31 @@
 """The app's actions on the open conversation: help, copy, rename, export, delete, language.
 
-A mixin, so ``CoachApp`` stays wiring; each action is what a palette entry or key runs.
+Each action is what a palette entry or key runs; ``CoachApp`` inherits them, so it stays wiring.
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from textual.app import App
-
 from coach.domain.locale import next_language
 from coach.domain.plan import render_plan_card
-from coach.domain.text import Language, clean_for_display
+from coach.domain.text import clean_for_display
 from coach.session import Session, make_title
 from coach.store.export import load_bundle, to_markdown
 from coach.store.private import private_folder, write_private
-from coach.ui.background import one_line
+from coach.ui.background import FAILED, Failed, in_thread
+from coach.ui.base import CoachBase
 from coach.ui.strings import t
 
-if TYPE_CHECKING:
-    from coach.session import Context
-    from coach.ui.screens.chat import ChatScreen
 
-
-@dataclass
-class Options:
-    """What the factory resolves for the app from settings: paths, keys and the theme."""
-
-    export_dir: Path | None = None
-    prefs_path: Path | None = None
-    keymap: dict[str, str] = field(default_factory=dict)
-    theme: str | None = None
-
-
-class ChatActions(App[None]):
-    """Actions on the chat screen's session; CoachApp adds the wiring these rely on."""
-
-    ctx: Context
-    options: Options
-    language: Language
-
-    @property
-    def chat(self) -> ChatScreen | None:
-        raise NotImplementedError
-
-    async def action_conversations(self) -> None:
-        raise NotImplementedError
-
-    async def show_new_session(self) -> None:
-        raise NotImplementedError
-
-    def _lang(self) -> Language:
-        chat = self.chat
-        return chat.session.state.language if chat is not None else self.language
+class ChatActions(CoachBase):
+    """Actions on the chat screen's session."""
 
     async def action_help(self) -> None:
         from coach.ui.screens.help import HelpScreen
 
-        await self.push_screen(HelpScreen(self._lang(), self.options.keymap))
+        await self.push_screen(HelpScreen(self.language, self.options.keymap))
 
     def _copy(self, text: str) -> None:
-        lang = self._lang()
+        lang = self.language
         if not text.strip():
             self.notify(t("nothing_to_copy", lang), markup=False)
             return
@@ -91,7 +53,7 @@ class ChatActions(App[None]):
     def _saved(self) -> Session | None:
         chat = self.chat
         if chat is None or chat.session.conversation_id is None:
-            self.notify(t("no_conversation", self._lang()), markup=False)
+            self.notify(t("no_conversation", self.language), markup=False)
             return None
         return chat.session
 
@@ -102,19 +64,18 @@ class ChatActions(App[None]):
         if session is None or session.conversation_id is None:
             return
         cid = session.conversation_id
-        current = self.ctx.store.conversation(cid).title
-        lang = self._lang()
+        info = await in_thread(self._error, lambda: self.ctx.store.conversation(cid))
+        if isinstance(info, Failed):
+            return
+        lang = self.language
 
         async def rename(title: str | None) -> None:
             if title is None:
                 return
             automatic = make_title(session.state, self.ctx.flow)
-            try:
-                await asyncio.to_thread(self.ctx.store.rename, cid, title, automatic)
-            except Exception as exc:
-                self.notify(one_line(exc), severity="error", markup=False)
+            await in_thread(self._error, lambda: self.ctx.store.rename(cid, title, automatic))
 
-        await self.push_screen(RenameScreen(t("rename_prompt", lang), current), rename)
+        await self.push_screen(RenameScreen(t("rename_prompt", lang), info.title), rename)
 
     async def action_export_current(self) -> None:
         session = self._saved()
@@ -122,18 +83,16 @@ class ChatActions(App[None]):
             return
         cid, store = session.conversation_id, self.ctx.store
         path = self.options.export_dir / f"coach-{cid}.md"
-        try:
-            text = await asyncio.to_thread(
-                lambda: to_markdown(
-                    load_bundle(store, cid), self.ctx.flow, self.ctx.lessons, self.ctx.activities
-                )
-            )
-            await asyncio.to_thread(private_folder, path.parent)
-            await asyncio.to_thread(write_private, path, text)
-        except Exception as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+        ctx = self.ctx
+
+        def export() -> None:
+            text = to_markdown(load_bundle(store, cid), ctx.flow, ctx.lessons, ctx.activities)
+            private_folder(path.parent)
+            write_private(path, text)
+
+        if await in_thread(self._error, export) is FAILED:
             return
-        self.notify(t("exported", self._lang(), path=path), markup=False)
+        self.notify(t("exported", self.language, path=path), markup=False)
 
     async def action_delete_current(self) -> None:
         from coach.ui.screens.confirm import ConfirmScreen
@@ -141,15 +100,12 @@ class ChatActions(App[None]):
         session = self._saved()
         if session is None or session.conversation_id is None:
             return
-        cid, lang = session.conversation_id, self._lang()
+        cid, lang = session.conversation_id, self.language
 
         async def delete(sure: bool | None) -> None:
             if not sure:
                 return
-            try:
-                await asyncio.to_thread(self.ctx.store.delete, cid)
-            except Exception as exc:
-                self.notify(one_line(exc), severity="error", markup=False)
+            if await in_thread(self._error, lambda: self.ctx.store.delete(cid)) is FAILED:
                 return
             self.notify(t("deleted", lang), markup=False)
             await self.show_new_session()

@@ -7,21 +7,27 @@ import contextlib
 import gc
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
+from rich.text import Text
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import WorkerError, WorkerFailed
 
 from coach.domain.text import Language
+from coach.engines.errors import EngineError
 from coach.session import Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
-from coach.ui.actions import Options
-from coach.ui.background import one_line
+from coach.store.records import StoreError
+from coach.ui.actions import ChatActions
+from coach.ui.background import Failed, in_thread, one_line
+from coach.ui.base import Options
 from coach.ui.commands import coach_commands
 from coach.ui.course_actions import CourseActions
 from coach.ui.keys import KEY_IDS
@@ -37,6 +43,14 @@ STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasatt
 """Closing the window (SIGHUP) or `kill` (SIGTERM): quit as Ctrl+Q does, draft kept."""
 
 
+@runtime_checkable
+class KeepsDraft(Protocol):
+    """A screen holding words the user has not saved (the activity editor)."""
+
+    async def keep_draft(self) -> None:
+        """Write them now: the app is quitting."""
+
+
 def _terminal_gone() -> bool:
     """True when the terminal hung up: a write to it, even of nothing, fails (EIO)."""
     stream = sys.__stderr__  # where Textual writes
@@ -47,7 +61,7 @@ def _terminal_gone() -> bool:
     return False
 
 
-class CoachApp(CourseActions):
+class CoachApp(ChatActions, CourseActions):
     """coach's terminal UI."""
 
     TITLE = "coach"
@@ -63,10 +77,7 @@ class CoachApp(CourseActions):
         mode: str = "",
         options: Options | None = None,
     ) -> None:
-        super().__init__()
-        self.options = options or Options()
-        self.ctx = ctx
-        self.language: Language = language
+        super().__init__(ctx, language, options)
         self.resume_id = resume_id
         self.notices = list(notices)
         self.offline = ctx.engine.name == "offline"
@@ -114,7 +125,9 @@ class CoachApp(CourseActions):
         """
         try:
             notices = await self.ctx.engine.warm_up()
-        except Exception as exc:  # the first turn will try again and report it there
+        # The model client's import and set-up, the tokenizer's and the encoder's files: the
+        # first turn will try again and report it there. (The encoder reports its own.)
+        except (ImportError, OSError, ValueError, EngineError) as exc:
             self.notify(one_line(exc), severity="warning", markup=False)
             return
         for notice in notices:
@@ -132,47 +145,32 @@ class CoachApp(CourseActions):
         path = self.options.prefs_path
         if path is None:
             return
-        try:
-            await asyncio.to_thread(save_prefs, path, {**load_prefs(path), "theme": theme})
-        except OSError as exc:
-            self.notify(one_line(exc), severity="warning", markup=False)
-
-    async def show_new_session(self) -> None:
-        """Replace the open conversation with a new one (after deleting it)."""
-        chat = self.chat
-        if chat is not None:
-            await chat.load_session(Session.new(self.ctx, chat.session.state.language))
-
-    @property
-    def chat(self) -> ChatScreen | None:
-        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
-        return screens[-1] if screens else None
+        await in_thread(
+            lambda line: self.notify(line, severity="warning", markup=False),
+            lambda: save_prefs(path, {**load_prefs(path), "theme": theme}),
+        )
 
     async def _save_draft(self) -> None:
         # An activity being written keeps its words too. Its screen loads on first use, so
-        # it is found by what it can do rather than by its class.
+        # it is found by what it can do (a Protocol) rather than by its class.
         for screen in self.screen_stack:
-            keep = getattr(screen, "keep_draft", None)
-            if keep is not None:
-                await keep()
+            if isinstance(screen, KeepsDraft):
+                await screen.keep_draft()
         chat = self.chat
         if chat is None:
             return
         draft = chat.current_draft()
         if draft == chat.session.draft:
             return
-        try:
-            await asyncio.to_thread(chat.session.save_draft, draft)
-        except Exception as exc:  # a failed draft save must not stop a quit
-            self.notify(one_line(exc), severity="error", markup=False)
+        await in_thread(self._error, lambda: chat.session.save_draft(draft))  # a quit goes on
 
     @work(exclusive=True, group="open")
     async def open_conversation(self, conversation_id: str, switch: bool = True) -> None:
         """Load a saved conversation off the UI thread and show it."""
-        try:
-            session = await asyncio.to_thread(Session.resume, self.ctx, conversation_id, True)
-        except Exception as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+        session = await in_thread(
+            self._error, lambda: Session.resume(self.ctx, conversation_id, True)
+        )
+        if isinstance(session, Failed):
             if not switch:
                 self.push_screen(self._chat(Session.new(self.ctx, self.language)))
             return
@@ -192,18 +190,16 @@ class CoachApp(CourseActions):
 
     async def action_new_conversation(self) -> None:
         await self._save_draft()
-        language = self.chat.session.state.language if self.chat else self.language
-        await self._show(self._chat(Session.new(self.ctx, language)), switch=True)
+        await self._show(self._chat(Session.new(self.ctx, self.language)), switch=True)
 
     async def action_conversations(self) -> None:
         from coach.ui.screens.conversations import ConversationsScreen
 
         await self._save_draft()
         phases: dict[str, str] = {p.id: p.title(self.language) for p in self.ctx.flow.phases}
-        language = self.chat.session.state.language if self.chat else self.language
         await self.push_screen(
             ConversationsScreen(
-                self.ctx.store, language, phases, self.ctx.today, self._automatic_title
+                self.ctx.store, self.language, phases, self.ctx.today, self._automatic_title
             )
         )
 
@@ -212,7 +208,6 @@ class CoachApp(CourseActions):
         from coach.ui.screens.lessons import LessonsScreen
 
         chat = self.chat
-        language = chat.session.state.language if chat else self.language
         lesson, quote = None, ""
         if chat is not None:
             state = chat.session.state
@@ -225,14 +220,11 @@ class CoachApp(CourseActions):
         session = chat.session if chat is not None else None
 
         async def mark(lesson_id: str) -> None:
-            try:
-                if session is not None:
-                    await asyncio.to_thread(session.mark_read, [lesson_id], "opened")
-            except Exception as exc:  # the course record is a nicety; say so, carry on
-                self.notify(one_line(exc), severity="error", markup=False)
+            if session is not None:  # the course record is a nicety: a failure is said, no more
+                await in_thread(self._error, lambda: session.mark_read([lesson_id], "opened"))
 
         screen = LessonsScreen(
-            self.ctx.lessons, language, lesson, quote, lambda i: self.run_worker(mark(i))
+            self.ctx.lessons, self.language, lesson, quote, lambda i: self.run_worker(mark(i))
         )
         await self.push_screen(screen)
 
@@ -278,18 +270,34 @@ class CoachApp(CourseActions):
         chat = self.chat
         if chat is not None and chat.turn is not None:
             chat.turn.cancel()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(TimeoutError, WorkerError):  # stopped, or it had failed
                 await asyncio.wait_for(chat.turn.wait(), timeout=2)
         await self._save_draft()
-        with contextlib.suppress(Exception):  # closing connections must never stop a quit
+        with contextlib.suppress(OSError, RuntimeError):  # a socket's close must not stop a quit
             await self.ctx.engine.aclose()
         if self.stopped_by is not None and _terminal_gone():
             # The window closed (SIGHUP): there is no terminal left to restore, and Textual's
             # writer thread, dead on EIO, would block its exit forever. All is saved.
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(OSError, sqlite3.Error, StoreError):
                 self.ctx.store.close()
             os._exit(128 + self.stopped_by)
         self.exit(return_code=0 if self.stopped_by is None else 128 + self.stopped_by)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The app's one top-level handler: a bug ends the app with one line, not a traceback.
+
+        Failures a user's disk, database or server can cause are caught where they happen
+        (``in_thread``) and reported in a line while the app goes on. Anything reaching here
+        is a programming error; Textual cannot carry on after one in a message handler, so
+        the app ends, as the CLI's last guard would. Under test (headless) or with
+        COACH_DEBUG set, Textual's own handling runs: the traceback, and the test fails.
+        """
+        if self.is_headless or os.environ.get("COACH_DEBUG"):
+            super()._handle_exception(error)
+            return
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self._return_code = 1
+        self.panic(Text(f"coach: unexpected error: {type(cause).__name__}: {one_line(cause)}"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from textual.app import SystemCommand
+from textual.app import CommandCallback, SystemCommand
 
 from coach.ui.strings import t
 
@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 
 def coach_commands(app: CoachApp) -> Iterator[SystemCommand]:
     """One entry per action; the chat's own actions only when a chat is open."""
-    chat = app.chat
-    lang = chat.session.state.language if chat is not None else app.language
+    chat, lang = app.chat, app.language
 
-    def cmd(key: str, callback: object) -> SystemCommand:
-        return SystemCommand(t(f"cmd_{key}", lang), t(f"cmd_{key}_help", lang), callback)  # type: ignore[arg-type]
+    def cmd(key: str, callback: CommandCallback) -> SystemCommand:
+        return SystemCommand(t(f"cmd_{key}", lang), t(f"cmd_{key}_help", lang), callback)
 
     yield cmd("new", app.action_new_conversation)
     yield cmd("resume", app.action_conversations)

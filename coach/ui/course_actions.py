@@ -1,21 +1,19 @@
 """The app's course actions: write or skip the offered activity, and the course view.
 
-A mixin like ChatActions; the chat's ``/write`` and ``/skip`` commands and the keys all land
-here, so the plain front end and the full-screen app mean the same thing by them.
+Inherited by CoachApp like ChatActions; the chat's ``/write`` and ``/skip`` commands and the
+keys all land here, so the plain front end and the full-screen app mean the same thing by them.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 from coach.domain.activities import Activity
 from coach.domain.text import clean_for_display
-from coach.ui.actions import ChatActions
-from coach.ui.background import one_line
+from coach.ui.background import FAILED, in_thread
+from coach.ui.base import CoachBase
 from coach.ui.strings import t
 
 
-class CourseActions(ChatActions):
+class CourseActions(CoachBase):
     """Opening the activity editor and the course view for the open conversation."""
 
     def _offered(self, activity_id: str = "") -> Activity | None:
@@ -35,7 +33,7 @@ class CourseActions(ChatActions):
         activity = self._offered(activity_id)
         if activity is None:
             key = "activity_unknown_id" if activity_id else "activity_offered_none"
-            self.notify(t(key, self._lang()), markup=False)
+            self.notify(t(key, self.language), markup=False)
             await self.action_course()
             return
 
@@ -50,15 +48,13 @@ class CourseActions(ChatActions):
         chat = self.chat
         activity = self._offered()
         if chat is None or activity is None:
-            self.notify(t("activity_offered_none", self._lang()), markup=False)
+            self.notify(t("activity_offered_none", self.language), markup=False)
             return
-        try:
-            await asyncio.to_thread(chat.session.skip_activity, activity)
-        except Exception as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+        skip = chat.session.skip_activity
+        if await in_thread(self._error, lambda: skip(activity)) is FAILED:
             return
-        title = clean_for_display(activity.title(self._lang()))
-        self.notify(t("activity_skipped_note", self._lang(), title=title), markup=False)
+        title = clean_for_display(activity.title(self.language))
+        self.notify(t("activity_skipped_note", self.language, title=title), markup=False)
         await chat.refresh_panel()
 
     async def action_course(self) -> None:

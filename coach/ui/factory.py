@@ -7,8 +7,8 @@ from coach.i18n import t
 from coach.session import Context
 from coach.settings import Settings
 from coach.store.prefs import PREFS_NAME, load_prefs
-from coach.ui.actions import Options
 from coach.ui.app import CoachApp
+from coach.ui.base import Options
 
 
 def build_app(settings: Settings, ctx: Context, resume_id: str | None = None) -> CoachApp:

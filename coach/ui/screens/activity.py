@@ -6,7 +6,6 @@ window loses nothing; saving makes a new version, committed before feedback is a
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,7 +22,7 @@ from coach.domain.activities import Activity
 from coach.domain.text import Language, clean_for_display, word_count
 from coach.session import MESSAGE_LIMIT, Session
 from coach.store.records import ActivityVersion
-from coach.ui.background import one_line
+from coach.ui.background import FAILED, Failed, in_thread
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import CleanTextArea
 from coach.ui.widgets.key_bar import KeyBar
@@ -73,16 +72,28 @@ class ActivityScreen(Screen[bool]):
             yield Markdown(id="feedback", open_links=False)
         yield KeyBar()
 
+    @property
+    def writing(self) -> TextArea:
+        return self.query_one("#writing", TextArea)
+
+    @property
+    def feedback_box(self) -> VerticalScroll:
+        return self.query_one("#feedback-box", VerticalScroll)
+
     async def on_mount(self) -> None:
-        area = self.query_one("#writing", TextArea)
-        versions, draft = await asyncio.to_thread(self._load)
+        area = self.writing
+        self.feedback_box.display = False
+        loaded = await in_thread(self._show_count, self._load)
+        if isinstance(loaded, Failed):
+            area.focus()  # nothing to revise from: the failure is said, writing still works
+            return
+        versions, draft = loaded
         done = [v for v in versions if v.status == "done"]
         self._saved_text = done[-1].text if done else ""
         self._loaded = draft if draft is not None else self._saved_text
         area.load_text(self._loaded)
         area.move_cursor(area.document.end)
         area.focus()
-        self.query_one("#feedback-box").display = False
         self._show_count()
 
     def _load(self) -> tuple[list[ActivityVersion], str | None]:
@@ -90,7 +101,8 @@ class ActivityScreen(Screen[bool]):
         return versions, self.session.activity_draft(self.activity.id)
 
     def _show_count(self, note: str = "") -> None:
-        text = self.query_one("#writing", TextArea).text
+        """The word count and version; a note (a failure, feedback coming) below it."""
+        text = self.writing.text
         words = t("words", self.language, n=word_count(text))
         work_done = self.session.state.activities.get(self.activity.id)
         saved = (
@@ -106,7 +118,7 @@ class ActivityScreen(Screen[bool]):
     @on(TextArea.Changed, "#writing")
     def typed(self) -> None:
         self._show_count()
-        if self.query_one("#writing", TextArea).text == self._loaded:
+        if self.writing.text == self._loaded:
             return  # loading the text is not typing it
         self._draft_dirty = True
         if self._draft_timer is None:  # not restarted per key: steady typing still saves
@@ -125,13 +137,9 @@ class ActivityScreen(Screen[bool]):
         if not self._draft_dirty:
             return True
         self._draft_dirty = False
-        text = self.query_one("#writing", TextArea).text
-        try:
-            await asyncio.to_thread(self.session.save_activity_draft, self.activity.id, text)
-        except Exception as exc:
-            self._show_count(one_line(exc))
-            return False
-        return True
+        text = self.writing.text
+        save = self.session.save_activity_draft
+        return await in_thread(self._show_count, lambda: save(self.activity.id, text)) is not FAILED
 
     async def keep_draft(self) -> None:
         """Write the draft now, not a second from now: the app is quitting (Ctrl+Q, a signal)."""
@@ -156,7 +164,7 @@ class ActivityScreen(Screen[bool]):
         self.skip()
 
     def action_save(self) -> None:
-        text = self.query_one("#writing", TextArea).text
+        text = self.writing.text
         if self.saving:
             return
         if not text.strip():
@@ -178,38 +186,30 @@ class ActivityScreen(Screen[bool]):
         try:
             version = self._unanswered
             if version is None or text != self._saved_text:
-                try:
-                    version = await asyncio.to_thread(
-                        self.session.submit_activity, self.activity, text
-                    )
-                except Exception as exc:
-                    self._show_count(one_line(exc))  # not saved: the text stays in the box
-                    return
+                submit = self.session.submit_activity
+                saved = await in_thread(self._show_count, lambda: submit(self.activity, text))
+                if isinstance(saved, Failed):
+                    return  # not saved: the text stays in the box
+                version = saved
             self._saved_text, self.changed = text, True
             self._show_count(t("activity_reading", self.language))
             feedback, error = await self.session.feedback(self.activity, version)
             self._unanswered = version if error is not None else None
             rendered = feedback.render(self.session.ctx.flow, self.language)
-            box = self.query_one("#feedback-box")
-            box.display = True
+            self.feedback_box.display = True
             await self.query_one("#feedback", Markdown).update(rendered)
             note = error.localized(self.language, front="editor") if error else ""
             self._show_count(note)
-            try:
-                await asyncio.to_thread(self.session.keep_feedback, version, feedback)
-            except Exception as exc:
-                self._show_count(one_line(exc))
+            keep = self.session.keep_feedback
+            await in_thread(self._show_count, lambda: keep(version, feedback))
         finally:
             self.saving = False
 
     @work(exclusive=True, group="save")
     async def skip(self) -> None:
-        try:
-            await asyncio.to_thread(self.session.skip_activity, self.activity)
-        except Exception as exc:
-            self._show_count(one_line(exc))
-            return
-        self.dismiss(True)
+        skip = self.session.skip_activity
+        if await in_thread(self._show_count, lambda: skip(self.activity)) is not FAILED:
+            self.dismiss(True)
 
     async def action_close(self) -> None:
         """Back to the chat; an unsaved change is written as the draft first."""

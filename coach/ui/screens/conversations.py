@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from coach.domain.text import Language, clean_for_display
-from coach.store.db import ConversationInfo, Store, StoreError
-from coach.ui.background import one_line
+from coach.store.db import ConversationInfo, Store
+from coach.ui.background import FAILED, Failed, in_thread
 from coach.ui.screens.confirm import ConfirmScreen
 from coach.ui.screens.rename import RenameScreen
 from coach.ui.screens.searchable import SearchableList
@@ -74,6 +74,9 @@ class ConversationsScreen(SearchableList):
         self.rows: list[ConversationInfo] = []
         self.everything: list[ConversationInfo] = []
 
+    def _error(self, line: str) -> None:
+        self.notify(line, severity="error", markup=False)
+
     def compose(self) -> ComposeResult:
         yield Static(t("conversations", self.language), id="heading")
         yield Input(placeholder=t("search_hint", self.language), id="search")
@@ -82,7 +85,7 @@ class ConversationsScreen(SearchableList):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         lang = self.language
         for key in ("title", "phase", "step_col", "last_activity", "messages"):
             table.add_column(t(key, lang), key=key)
@@ -91,12 +94,11 @@ class ConversationsScreen(SearchableList):
     @work(exclusive=True, group="list")
     async def load(self) -> None:
         """Read the list off the UI thread (again on return, to see other windows' changes)."""
-        try:
-            self.everything = await asyncio.to_thread(self.store.list_conversations)
-        except StoreError as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+        everything = await in_thread(self._error, self.store.list_conversations)
+        if isinstance(everything, Failed):
             return
-        await self._filter(self.query_one("#search", Input).value)
+        self.everything = everything
+        await self._filter(self.search_box.value)
 
     @on(Input.Changed, "#search")
     async def search_changed(self, event: Input.Changed) -> None:
@@ -110,10 +112,8 @@ class ConversationsScreen(SearchableList):
         """Show the conversations whose title or messages contain ``text``."""
         rows = self.everything
         if text.strip():
-            try:
-                found = await asyncio.to_thread(self.store.search, text.strip())
-            except StoreError as exc:
-                self.notify(one_line(exc), severity="error", markup=False)
+            found = await in_thread(self._error, lambda: self.store.search(text.strip()))
+            if isinstance(found, Failed):
                 return
             rows = [info for info in rows if info.id in found]
         self._show(rows, focus=not text)
@@ -140,18 +140,18 @@ class ConversationsScreen(SearchableList):
         DataTable measures every cell of new rows before its next paint; 1,000 rows at once
         held the first paint back by ~250 ms.
         """
-        table = self.query_one(DataTable)
+        table = self.table
         for start in range(0, len(rows), FILL_BATCH):
             await asyncio.sleep(0.01)
             self._add_rows(table, rows[start : start + FILL_BATCH])
 
     def _show(self, rows: list[ConversationInfo], focus: bool) -> None:
         self.rows = rows
-        table: DataTable[Text] = self.query_one(DataTable)
+        table = self.table
         table.clear()
         self._add_rows(table, rows[:FIRST_PAGE])
         self._fill_rest(rows[FIRST_PAGE:])
-        searching = bool(self.query_one("#search", Input).value.strip())
+        searching = bool(self.search_box.value.strip())
         empty = self.query_one("#empty", Static)
         empty.update(t("no_matches" if searching else "no_conversations", self.language))
         empty.display = not self.rows
@@ -168,15 +168,15 @@ class ConversationsScreen(SearchableList):
         title = await self.app.push_screen_wait(prompt)
         if title is None:
             return
-        try:
-            await asyncio.to_thread(self.store.rename, chosen.id, title, self.automatic(chosen.id))
-        except StoreError as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
-            return
-        self.load()
+
+        def rename() -> None:  # the automatic title is a read too: off the UI thread
+            self.store.rename(chosen.id, title, self.automatic(chosen.id))
+
+        if await in_thread(self._error, rename) is not FAILED:
+            self.load()
 
     def _selected(self) -> ConversationInfo | None:
-        table = self.query_one(DataTable)
+        table = self.table
         if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
@@ -199,10 +199,7 @@ class ConversationsScreen(SearchableList):
         dialog = ConfirmScreen(t("confirm_delete", lang), t("delete", lang), t("cancel", lang))
         if not await self.app.push_screen_wait(dialog):
             return
-        try:
-            await asyncio.to_thread(self.store.delete, chosen.id)
-        except StoreError as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+        if await in_thread(self._error, lambda: self.store.delete(chosen.id)) is FAILED:
             return
         self.notify(t("deleted", lang), markup=False)
         self.post_message(self.Deleted(chosen.id))

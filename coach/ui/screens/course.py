@@ -6,7 +6,6 @@ choosing one shows every version with its feedback, and Enter opens it in the ed
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +23,7 @@ from coach.domain.feedback import Feedback
 from coach.domain.text import clean_for_display, escape_markdown, quote_markdown
 from coach.session import Session
 from coach.store.records import ActivityVersion, LessonRead
+from coach.ui.background import Failed, in_thread
 from coach.ui.strings import t
 from coach.ui.widgets.key_bar import KeyBar
 
@@ -61,8 +61,13 @@ class CourseScreen(Screen[None]):
                 yield Static(id="reads")
         yield KeyBar()
 
+    @property
+    def table(self) -> DataTable[Text]:
+        table: DataTable[Text] = self.query_one(DataTable)
+        return table
+
     async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         for key in ("activity_title", "activity_status", "activity_versions"):
             table.add_column(t(key, self.language), key=key)
         table.focus()
@@ -72,9 +77,14 @@ class CourseScreen(Screen[None]):
     async def refresh_course(self) -> None:
         """Read the versions and lessons read off the UI thread, then fill the screen."""
         session = self.session
-        versions, reads = await asyncio.to_thread(self._load)
+        loaded = await in_thread(
+            lambda line: self.notify(line, severity="error", markup=False), self._load
+        )
+        if isinstance(loaded, Failed):
+            return
+        versions, reads = loaded
         self.versions = versions
-        table = self.query_one(DataTable)
+        table = self.table
         row = table.cursor_row
         table.clear()
         for activity in self.shown:
@@ -103,7 +113,7 @@ class CourseScreen(Screen[None]):
         self.query_one("#reads", Static).update(Content(clean_for_display(text)))
 
     def current(self) -> Activity | None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.table.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     @on(DataTable.RowHighlighted)

@@ -103,8 +103,12 @@ class LessonsScreen(SearchableList):
                 yield Markdown(id="lesson-text", open_links=False)
         yield KeyBar()
 
+    @property
+    def reader(self) -> VerticalScroll:
+        return self.query_one("#reader", VerticalScroll)
+
     async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         for key in ("title", "lesson_lang", "source"):
             table.add_column(t(key, self.language), key=key)
         self._fill(self.shown)
@@ -115,7 +119,7 @@ class LessonsScreen(SearchableList):
 
     def _fill(self, lessons: list[Lesson]) -> None:
         self.shown = lessons
-        table = self.query_one(DataTable)
+        table = self.table
         table.clear()
         for lesson in lessons:
             table.add_row(
@@ -136,7 +140,7 @@ class LessonsScreen(SearchableList):
         line = quote_line(lesson, quote) if quote else None
         if line is None:
             # Immediate: a deferred scroll could land after the next lesson's scroll to its quote.
-            self.query_one("#reader", VerticalScroll).scroll_home(animate=False, immediate=True)
+            self.reader.scroll_home(animate=False, immediate=True)
             return
         for block in text.query(MarkdownBlock):
             start, end = block.source_range
@@ -162,7 +166,7 @@ class LessonsScreen(SearchableList):
             if waits < LAYOUT_WAITS:
                 self.call_after_refresh(self._scroll_to_cited, block, lesson_id, waits + 1)
             return
-        reader = self.query_one("#reader", VerticalScroll)
+        reader = self.reader
         reader.scroll_to_widget(block, top=True, animate=False, immediate=True)
         self.call_after_refresh(self._quote_on_screen, block, lesson_id)
 
@@ -191,7 +195,7 @@ class LessonsScreen(SearchableList):
         """Enter on a lesson: the user chose to read it, so it counts at once."""
         if 0 <= event.cursor_row < len(self.shown):
             self._read(self.shown[event.cursor_row].id)
-            self.query_one("#reader", VerticalScroll).focus()
+            self.reader.focus()
 
     def _read(self, lesson_id: str) -> None:
         if self.on_read is not None:

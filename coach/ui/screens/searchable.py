@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
@@ -9,14 +10,23 @@ from textual.widgets import DataTable, Input
 class SearchableList(Screen[None]):
     """A screen with an ``Input#search`` above a ``DataTable``."""
 
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def table(self) -> DataTable[Text]:
+        table: DataTable[Text] = self.query_one(DataTable)
+        return table
+
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.search_box.focus()
 
     def action_back(self) -> None:
         """Esc: leave the search first (clearing it), then the screen."""
-        search = self.query_one("#search", Input)
+        search = self.search_box
         if search.value:
             search.value = ""
-            self.query_one(DataTable).focus()
+            self.table.focus()
             return
         self.app.pop_screen()

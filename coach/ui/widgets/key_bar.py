@@ -58,7 +58,13 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # CoachApp's interface language: a change relabels every bar (in another app, a no-op).
+        self.watch(self.app, "language", self._language_changed, init=False)
         self.call_after_refresh(self.refresh_keys)
+
+    def _language_changed(self) -> None:
+        if self.is_attached:
+            self.refresh_keys()
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen:

@@ -70,6 +70,13 @@ class SidePanel(VerticalScroll):
         yield Static(id="context-title", classes="panel-title context")
         yield Static(id="context", classes="context")
 
+    def _static(self, name: str) -> Static:
+        """One of the panel's own lines, by id: a direct child, so no query of the tree."""
+        return self.get_child_by_id(name, Static)
+
+    def _write(self, name: str, content: str | Content) -> None:
+        self._static(name).update(content)
+
     def on_mount(self) -> None:
         for widget in self.query(".context"):
             widget.display = False
@@ -91,8 +98,8 @@ class SidePanel(VerticalScroll):
         done = sum(c.kept == "done" for c in state.check_ins)
         days = ((today or state.check_ins[-1].day) - state.plan.created).days
         lines.append(t("checkin_summary", lang, done=done, days=days))
-        self.query_one("#checkins-title", Static).update(t("checkins", lang))
-        self.query_one("#checkins", Static).update(Content("\n".join(lines)))
+        self._write("checkins-title", t("checkins", lang))
+        self._write("checkins", Content("\n".join(lines)))
 
     def _show_activities(self, state: CoachState) -> None:
         """Written, skipped and offered activities, each with a marker and a word."""
@@ -109,8 +116,8 @@ class SidePanel(VerticalScroll):
                 lines.append(f" {mark} {title} · {t('status_' + status, lang)}")
         for widget in self.query(".activities"):
             widget.display = bool(lines)
-        self.query_one("#activities-title", Static).update(t("activities", lang))
-        self.query_one("#activities", Static).update(Content("\n".join(lines)))
+        self._write("activities-title", t("activities", lang))
+        self._write("activities", Content("\n".join(lines)))
 
     def show_context(self, use: ContextUse, lang: Language) -> None:
         """The context meter: how much of the model's window the last request filled."""
@@ -122,8 +129,8 @@ class SidePanel(VerticalScroll):
         )
         if not use.exact:
             line += f" · {t('estimate', lang)}"
-        self.query_one("#context-title", Static).update(t("context", lang))
-        self.query_one("#context", Static).update(Content(f"{bar}\n{line}"))
+        self._write("context-title", t("context", lang))
+        self._write("context", Content(f"{bar}\n{line}"))
         for widget in self.query(".context"):
             widget.display = True
 
@@ -140,19 +147,19 @@ class SidePanel(VerticalScroll):
             lines.append(f" {marker} {self.flow.phase(phase_id).title(lang)}")
         if state.paused:  # crisis care: say so where the progress is, in words
             lines.insert(0, f" ⏸ {t('paused', lang)}")
-        self.query_one("#progress-title", Static).update(t("progress", lang))
-        self.query_one("#progress", Static).update(Content("\n".join(lines)))
+        self._write("progress-title", t("progress", lang))
+        self._write("progress", Content("\n".join(lines)))
         parts: list[Content] = []
         for step in self.flow.steps:
             answer = state.answers.get(step.id)
             if answer is not None:
                 summary = answer_summary(answer, self.flow, lang)
                 parts.append(Content.assemble((f"{step.label(lang)}: ", "bold"), summary))
-        self.query_one("#answers-title", Static).update(t("answers", lang))
-        self.query_one("#answers", Static).update(Content("\n").join(parts) or Content("—"))
-        self.query_one("#plan-title", Static).update(t("plan", lang))
-        self.query_one("#no-plan", Static).update(t("no_plan", lang))
-        self.query_one("#no-plan").display = state.plan is None
+        self._write("answers-title", t("answers", lang))
+        self._write("answers", Content("\n").join(parts) or Content("—"))
+        self._write("plan-title", t("plan", lang))
+        self._write("no-plan", t("no_plan", lang))
+        self._static("no-plan").display = state.plan is None
         card = render_plan_card(state, self.flow, self.lessons, heading=False)
         existing = self.query("#plan-card")
         if card and existing:

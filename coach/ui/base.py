@@ -1,0 +1,95 @@
+"""What every part of the app stands on: the context, the options, the language, the open chat.
+
+The action classes (``ChatActions``, ``CourseActions``) and ``CoachApp`` derive from this
+real class, so mypy checks the ``chat`` they call rather than a stub raising
+NotImplementedError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from weakref import WeakSet
+
+from textual.app import App
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker
+
+from coach.domain.text import Language
+from coach.session import Context, Session
+from coach.ui.screens.chat import ChatScreen
+
+
+@dataclass
+class Options:
+    """What the factory resolves for the app from settings: paths, keys and the theme."""
+
+    export_dir: Path | None = None
+    prefs_path: Path | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None
+
+
+class CoachBase(App[None]):
+    """The state the actions share, and the one place the interface language is kept."""
+
+    language: reactive[Language] = reactive[Language]("en", init=False)
+    """The language the interface speaks: the open conversation's, else the configured one.
+
+    Widgets that show words watch it (the key bar); it follows the open conversation when a
+    chat screen comes to the top and after each of its turns (``/lang``, or first words in
+    another language).
+    """
+
+    def __init__(self, ctx: Context, language: Language, options: Options | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.options = options or Options()
+        self.set_reactive(CoachBase.language, language)
+        self._followed: WeakSet[ChatScreen] = WeakSet()
+        """Chat screens whose turns the language follows."""
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        for screen in self.screen_stack:  # CoachApp's own on_mount, run first, pushed a chat
+            self._screen_changed(screen)
+
+    @property
+    def chat(self) -> ChatScreen | None:
+        """The conversation on screen (the topmost chat), if any."""
+        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        return screens[-1] if screens else None
+
+    def follow_chat(self) -> None:
+        """Take the open conversation's language; the watchers relabel what shows words."""
+        chat = self.chat
+        if chat is not None:
+            self.language = chat.session.state.language
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if isinstance(screen, ChatScreen) and screen not in self._followed:
+            self._followed.add(screen)
+            screen.message_signal.subscribe(self, self._chat_message)
+        self.follow_chat()
+
+    def _chat_message(self, message: Message) -> None:
+        """A turn that ended may have changed the conversation's language.
+
+        ``/lang``, or first words in another language. A worker's end does not bubble to the
+        app, so the app listens to the chat screen's messages.
+        """
+        if isinstance(message, Worker.StateChanged) and message.worker.is_finished:
+            self.follow_chat()
+
+    def _error(self, line: str) -> None:
+        """An expected failure (disk, database, server) as the one line the user sees."""
+        self.notify(line, severity="error", markup=False)
+
+    async def show_new_session(self) -> None:
+        """Replace the open conversation with a new one (after deleting it)."""
+        chat = self.chat
+        if chat is not None:
+            await chat.load_session(Session.new(self.ctx, chat.session.state.language))
+            self.follow_chat()
