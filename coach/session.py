@@ -7,7 +7,7 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,10 +22,9 @@ from coach.engines.base import ChatMessage, Engine, EngineEvent, Reply, Role
 from coach.engines.errors import EngineError
 from coach.store.course import ActivityVersion, ReadHow
 from coach.store.db import Store, StoreError
+from coach.turn import Turn, TurnEvent
 
 TITLE_LIMIT = 60
-SAVE_EVERY = 1.0
-"""Seconds between saves of a reply as it streams: a crash or a signal loses at most this."""
 MESSAGE_LIMIT = 20_000
 """Characters in one message: a long letter fits; a 1 MB paste by mistake does not."""
 
@@ -115,6 +114,7 @@ class Session:
         self._said: list[ChatMessage] = []
         """The engine's history so far: complete messages in ``messages[:_said_upto]``."""
         self._said_upto = 0
+        self._turn: Turn | None = None
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -191,6 +191,27 @@ class Session:
             (i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"),
             None,
         )
+
+    async def run_turn(self, text: str, retry: bool = False) -> AsyncGenerator[TurnEvent, None]:
+        """One turn as view events: the message saved, the reply streamed and saved.
+
+        ``retry`` sends the last message again without saving it twice. Close the iterator
+        when done with it (``contextlib.aclosing``): a front end that stops reading still
+        gets what arrived kept, marked cancelled.
+        """
+        turn = self._turn = Turn(self, text)
+        try:
+            async for event in turn.run(retry):
+                yield event
+        finally:
+            self._turn = None
+
+    def stop_turn(self) -> bool:
+        """Esc or Ctrl+C: stop the reply in flight, keeping what arrived. False if none is."""
+        if self._turn is None:
+            return False
+        self._turn.stop()
+        return True
 
     async def events(self, text: str) -> AsyncIterator[EngineEvent]:
         """The engine's events for the last user message, already recorded.

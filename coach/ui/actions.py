@@ -84,8 +84,7 @@ class ChatActions(App[None]):
         chat = self.chat
         if chat is not None and not chat.busy:
             other = "en" if chat.session.state.language == "ru" else "ru"  # the engine's /lang
-            chat.busy = True
-            chat.turn = chat.run_turn(f"/lang {other}")
+            chat.start_turn(f"/lang {other}")
 
     def _saved(self) -> Session | None:
         chat = self.chat
