@@ -5,7 +5,6 @@ A mixin, so ``CoachApp`` stays wiring; each action is what a palette entry or ke
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from coach.domain.text import Language, clean_for_display
 from coach.session import Session, make_title
 from coach.store.export import load_bundle, to_markdown
 from coach.store.private import private_folder, write_private
-from coach.ui.background import one_line
+from coach.ui.background import Failed, in_thread
 from coach.ui.strings import t
 
 if TYPE_CHECKING:
@@ -86,6 +85,9 @@ class ChatActions(App[None]):
             other = "en" if chat.session.state.language == "ru" else "ru"  # the engine's /lang
             chat.start_turn(f"/lang {other}")
 
+    def _error(self, line: str) -> None:
+        self.notify(line, severity="error", markup=False)
+
     def _saved(self) -> Session | None:
         chat = self.chat
         if chat is None or chat.session.conversation_id is None:
@@ -107,10 +109,7 @@ class ChatActions(App[None]):
             if title is None:
                 return
             automatic = make_title(session.state, self.ctx.flow)
-            try:
-                await asyncio.to_thread(self.ctx.store.rename, cid, title, automatic)
-            except Exception as exc:
-                self.notify(one_line(exc), severity="error", markup=False)
+            await in_thread(self._error, lambda: self.ctx.store.rename(cid, title, automatic))
 
         await self.push_screen(RenameScreen(t("rename_prompt", lang), current), rename)
 
@@ -120,16 +119,14 @@ class ChatActions(App[None]):
             return
         cid, store = session.conversation_id, self.ctx.store
         path = self.options.export_dir / f"coach-{cid}.md"
-        try:
-            text = await asyncio.to_thread(
-                lambda: to_markdown(
-                    load_bundle(store, cid), self.ctx.flow, self.ctx.lessons, self.ctx.activities
-                )
-            )
-            await asyncio.to_thread(private_folder, path.parent)
-            await asyncio.to_thread(write_private, path, text)
-        except Exception as exc:
-            self.notify(one_line(exc), severity="error", markup=False)
+
+        def export() -> None:
+            bundle = load_bundle(store, cid)
+            text = to_markdown(bundle, self.ctx.flow, self.ctx.lessons, self.ctx.activities)
+            private_folder(path.parent)
+            write_private(path, text)
+
+        if isinstance(await in_thread(self._error, export), Failed):
             return
         self.notify(t("exported", self._lang()).format(path=path), markup=False)
 
@@ -144,10 +141,7 @@ class ChatActions(App[None]):
         async def delete(sure: bool | None) -> None:
             if not sure:
                 return
-            try:
-                await asyncio.to_thread(self.ctx.store.delete, cid)
-            except Exception as exc:
-                self.notify(one_line(exc), severity="error", markup=False)
+            if isinstance(await in_thread(self._error, lambda: self.ctx.store.delete(cid)), Failed):
                 return
             self.notify(t("deleted", lang), markup=False)
             await self.show_new_session()
