@@ -7,6 +7,7 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -201,8 +202,10 @@ class Session:
         """
         turn = self._turn = Turn(self, text)
         try:
-            async for event in turn.run(retry):
-                yield event
+            # Closed explicitly, so a front end that stops reading has the cut reply kept now.
+            async with contextlib.aclosing(turn.run(retry)) as events:
+                async for event in events:
+                    yield event
         finally:
             self._turn = None
 

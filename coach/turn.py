@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
@@ -122,7 +122,7 @@ class Turn:
         if self._pull is not None:
             self._pull.cancel()  # only the engine's stream: the saves are not in that task
 
-    async def run(self, retry: bool) -> AsyncIterator[TurnEvent]:
+    async def run(self, retry: bool) -> AsyncGenerator[TurnEvent, None]:
         session = self.session
         if not retry:
             try:

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
+import pytest
+
 from coach.domain.state import CoachState
 from coach.engines.base import ChatMessage, Chunk, EngineEvent, Reply
 from coach.engines.errors import EngineError
@@ -104,8 +106,13 @@ async def test_stopping_a_reply_keeps_what_arrived_and_ends_the_turn_quietly(
     assert not session.stop_turn()  # nothing in flight any more
 
 
-async def test_a_cancelled_turn_keeps_what_arrived(ctx: Context) -> None:
-    """The app quitting (or SIGTERM) mid-reply: what streamed is on disk, marked."""
+@pytest.mark.parametrize("while_showing", [False, True])
+async def test_a_cancelled_turn_keeps_what_arrived(ctx: Context, while_showing: bool) -> None:
+    """The app quitting (or SIGTERM) mid-reply: what streamed is on disk, marked.
+
+    The cancel comes while the turn waits for the model, or while the front end is still
+    showing a piece (the app mounting a widget).
+    """
     session = _session(ctx, Scripted(["Most of ", "a reply"], end="hang"))
     shown: list[str] = []
     both = asyncio.Event()
@@ -117,6 +124,8 @@ async def test_a_cancelled_turn_keeps_what_arrived(ctx: Context) -> None:
                     shown.append(event.text)
                     if len(shown) == 2:
                         both.set()
+                        if while_showing:
+                            await asyncio.Event().wait()
 
     task = asyncio.create_task(show())
     await both.wait()
