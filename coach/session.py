@@ -194,15 +194,13 @@ class Session:
         )
 
     async def run_turn(self, text: str, retry: bool = False) -> AsyncGenerator[TurnEvent, None]:
-        """One turn as view events: the message saved, the reply streamed and saved.
+        """One turn as view events (coach/turn.py); ``retry`` does not save the message again.
 
-        ``retry`` sends the last message again without saving it twice. Close the iterator
-        when done with it (``contextlib.aclosing``): a front end that stops reading still
-        gets what arrived kept, marked cancelled.
+        Close it when done (``contextlib.aclosing``), as it closes the turn: a front end
+        cancelled mid-reply then has what arrived kept, marked cancelled, at once.
         """
         turn = self._turn = Turn(self, text)
         try:
-            # Closed explicitly, so a front end that stops reading has the cut reply kept now.
             async with contextlib.aclosing(turn.run(retry)) as events:
                 async for event in events:
                     yield event
