@@ -164,7 +164,11 @@ class Turn:
                     if failed is not None:  # reported; the stream goes on
                         yield Failed(failed)
             elif isinstance(event, Reply):
-                await pull  # the engine ends with its reply; a bug in it surfaces here
+                # The engine ends with its reply; a bug after it surfaces here, while a stop
+                # that came too late to cut anything leaves the reply whole.
+                await asyncio.wait([pull])
+                if not pull.cancelled() and (error := pull.exception()) is not None:
+                    raise error
                 async for saved in self._finish(event):
                     yield saved
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from coach.domain.state import CoachState
 from coach.engines.base import ChatMessage, Chunk, EngineEvent, Reply
 from coach.engines.errors import EngineError
-from coach.session import Context, Session
+from coach.session import Context, Session, Shown
 from coach.turn import Cut, Failed, ReplySaved, Text, TurnEvent, UserSaved
 
 
@@ -133,3 +134,22 @@ async def test_a_cancelled_turn_keeps_what_arrived(ctx: Context, while_showing: 
     with contextlib.suppress(asyncio.CancelledError):
         await task
     assert _saved(ctx, session)[-1] == ("assistant", "cancelled", "Most of a reply")
+
+
+async def test_a_stop_during_the_last_save_leaves_the_reply_whole(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C as the reply is being saved: nothing is left to cut, so nothing is marked."""
+    session = _session(ctx, Scripted(["All of ", "it."]))
+    loop = asyncio.get_running_loop()
+    record_reply = session.record_reply
+
+    def slow_save(reply: Reply, partial: Shown | None = None) -> Shown:
+        loop.call_soon_threadsafe(session.stop_turn)
+        time.sleep(0.2)  # the stop is handled while the save is still under way
+        return record_reply(reply, partial)
+
+    monkeypatch.setattr(session, "record_reply", slow_save)
+    events = await _events(session, "hello")
+    assert isinstance(events[-1], ReplySaved)
+    assert _saved(ctx, session)[-1] == ("assistant", "complete", "All of it.")
