@@ -331,7 +331,7 @@ class LLMEngine:
                 or getattr(categories, "self_harm_intent", False)
                 or getattr(categories, "self_harm_instructions", False)
             )
-        except (openai.APIError, IndexError):  # no endpoint, a failure, an empty answer
+        except (openai.APIError, IndexError, ValueError):  # no endpoint, a failure, bad JSON
             self._moderation = False
             return False
 
