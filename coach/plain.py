@@ -13,16 +13,14 @@ import os
 import re
 import signal
 import threading
-import time
 from typing import TextIO
 
 from coach.domain.locale import command
 from coach.domain.text import Language, clean_for_display
-from coach.engines.base import Chunk, Reply
-from coach.engines.errors import EngineError
 from coach.i18n import t
-from coach.session import SAVE_EVERY, Context, Session, Shown, message_problem
+from coach.session import Context, Session, message_problem
 from coach.store.db import StoreError
+from coach.turn import Cut, Failed, ReplySaved, Text, TurnEvent, Unsent, failure_line
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -83,8 +81,7 @@ class PlainChat:
         self.ctx, self.inp, self.out, self.err = ctx, inp, out, err
         self.echo = echo
         """Repeat each message read, so a piped transcript shows both sides."""
-        self._partial: Shown | None = None
-        """The reply streaming now, once saved (at least every SAVE_EVERY seconds)."""
+        self._session: Session | None = None
         self._turn_task: asyncio.Task[None] | None = None
         self.stopped_by: int | None = None
         """The signal that stopped a reply mid-stream, if one did."""
@@ -112,6 +109,7 @@ class PlainChat:
             self.err.flush()
 
     async def run(self, session: Session) -> int:
+        self._session = session
         if session.messages:
             self._say(session.messages[-1].content)
         # The encoder (and a model client) load while the person reads and types; a message
@@ -171,6 +169,8 @@ class PlainChat:
                 self.stopped_by = signum
             if self._cancellable:
                 task.cancel()  # else the save finishes first, and the flag is read after it
+            elif self._session is not None:
+                self._session.stop_turn()  # a reply: the session stops it, past any save
             return
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
@@ -268,73 +268,34 @@ class PlainChat:
         self._say(t("activity_skipped_note", lang, title=activity.title(lang)))
 
     async def _turn(self, session: Session, text: str) -> None:
-        try:
-            await asyncio.to_thread(session.record_user, text)
-        except StoreError as exc:
-            self._fail(str(exc))
-            return
-        if self.stopped_by is not None:
-            return  # the message is saved; coach ends
-        if self.interrupted:  # Ctrl+C while it was saved: no reply, the message stays
-            self.interrupted = False
-            self._fail(t("err_interrupted", session.state.language))
-            return
-        streamed: list[str] = []
-        self._partial = None
-        saved_at = time.monotonic()
+        """One turn, shown as the session reports it; Ctrl+C ends only the reply."""
         lines = _Lines(self.out)
+        streamed: list[str] = []
         try:
-            reply: Reply | None = None
-            self._cancellable = True
-            async for event in session.events(text):
-                if isinstance(event, Chunk):
-                    streamed.append(event.text)
-                    lines.feed(event.text)
-                    if time.monotonic() - saved_at >= SAVE_EVERY:  # as the app does
-                        await self._save_partial(session, "".join(streamed))
-                        saved_at = time.monotonic()
-                else:
-                    reply = event
-            self._cancellable = False
+            async with contextlib.aclosing(session.run_turn(text)) as events:
+                async for event in events:
+                    self._show(session, event, lines, streamed)
+        except OSError:  # the terminal is gone (SIGHUP): what arrived was kept, marked
+            return
+
+    def _show(self, session: Session, event: TurnEvent, lines: _Lines, streamed: list[str]) -> None:
+        lang = session.state.language
+        if isinstance(event, Text):
+            streamed.append(event.text)
+            lines.feed(event.text)
+        elif isinstance(event, ReplySaved):
             lines.end()
-            if reply is None:
-                return
-            await asyncio.to_thread(session.record_reply, reply, self._partial)
-            self.interrupted = False  # a Ctrl+C during that save: the reply was whole
-            if _words("".join(streamed)) != _words(reply.text):
-                self._say(reply.text)  # words the engine did not stream: shown whole
-        except asyncio.CancelledError:
-            # Ctrl+C, SIGTERM or SIGHUP mid-reply: what arrived is saved first, marked
-            # cancelled, then shown (after SIGHUP the terminal may be gone).
-            if streamed:
-                await self._keep(session, "".join(streamed), "cancelled")
-            with contextlib.suppress(OSError):
+            self.interrupted = False  # a Ctrl+C during the last save: the reply was whole
+            if _words("".join(streamed)) != _words(event.shown.content):
+                self._say(event.shown.content)  # words the engine did not stream: shown whole
+        elif isinstance(event, Cut):
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
                 lines.end()
-            self._stopped_by_ctrl_c(session.state.language)
-        except Exception as exc:  # one line, and the conversation goes on
-            if streamed:
-                await self._keep(session, "".join(streamed), "error")
-            with contextlib.suppress(OSError):
-                lines.end()
-            if isinstance(exc, EngineError):
-                self._fail(exc.localized(session.state.language, front="plain"))
-            else:
-                self._fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        finally:
-            self._cancellable = False
-            self._partial = None
-
-    async def _save_partial(self, session: Session, text: str) -> None:
-        try:
-            self._partial = await asyncio.to_thread(session.save_partial, text, self._partial)
-        except StoreError as exc:
-            self._fail(str(exc))
-
-    async def _keep(self, session: Session, text: str, status: str) -> None:
-        try:
-            await asyncio.to_thread(session.record_unfinished, text, status, self._partial)
-        except StoreError as exc:
-            self._fail(str(exc))
+            if event.status == "cancelled" and self.interrupted:
+                self.interrupted = False  # Ctrl+C: said, and the conversation goes on
+                self._fail(t("err_interrupted", lang))
+        elif isinstance(event, Unsent | Failed):
+            self._fail(failure_line(event.error, lang, "plain"))
 
 
 def run_plain(

@@ -7,7 +7,8 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,10 +27,9 @@ from coach.engines.errors import EngineError
 from coach.i18n import t
 from coach.store.db import Store, StoreError
 from coach.store.records import ActivityVersion, ReadHow
+from coach.turn import Turn, TurnEvent
 
 TITLE_LIMIT = 60
-SAVE_EVERY = 1.0
-"""Seconds between saves of a reply as it streams: a crash or a signal loses at most this."""
 MESSAGE_LIMIT = 20_000
 """Characters in one message: a long letter fits; a 1 MB paste by mistake does not."""
 
@@ -104,6 +104,7 @@ class Session:
         self._said: list[ChatMessage] = []
         """The engine's history so far: complete messages in ``messages[:_said_upto]``."""
         self._said_upto = 0
+        self._turn: Turn | None = None
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -180,6 +181,27 @@ class Session:
             (i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"),
             None,
         )
+
+    async def run_turn(self, text: str, retry: bool = False) -> AsyncGenerator[TurnEvent, None]:
+        """One turn as view events (coach/turn.py); ``retry`` does not save the message again.
+
+        Close it when done (``contextlib.aclosing``), as it closes the turn: a front end
+        cancelled mid-reply then has what arrived kept, marked cancelled, at once.
+        """
+        turn = self._turn = Turn(self, text)
+        try:
+            async with contextlib.aclosing(turn.run(retry)) as events:
+                async for event in events:
+                    yield event
+        finally:
+            self._turn = None
+
+    def stop_turn(self) -> bool:
+        """Esc or Ctrl+C: stop the reply in flight, keeping what arrived. False if none is."""
+        if self._turn is None:
+            return False
+        self._turn.stop()
+        return True
 
     async def events(self, text: str) -> AsyncIterator[EngineEvent]:
         """The engine's events for the last user message, already recorded.

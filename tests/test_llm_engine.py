@@ -237,7 +237,7 @@ async def test_a_model_that_only_calls_tools_still_gets_the_next_question_asked(
     user, scripts = ENGLISH_LLM[0]
     server.add(scripts[0], Script(text=""))
     _, reply = await run(engine, opening(engine), user)
-    assert reply.text == engine.offline.ask(reply.state, flow.step("in_call_center"))
+    assert reply.text == engine.composer.resume_text(reply.state)
 
 
 FAULTS = [

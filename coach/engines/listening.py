@@ -21,7 +21,7 @@ from coach.i18n import t
 
 if TYPE_CHECKING:
     from coach.domain.reading import Reading
-    from coach.engines.offline import OfflineEngine
+    from coach.engines.composer import OfflineComposer
 
 _REASK = {
     "yesno": "reask_yesno",
@@ -38,7 +38,7 @@ _MAX_YEARS = 50
 class Listener:
     """The offline engine's ears: replies for facts in passing, non-answers and misses."""
 
-    def __init__(self, engine: OfflineEngine) -> None:
+    def __init__(self, engine: OfflineComposer) -> None:
         self.engine = engine
         self.flow = engine.flow
 

@@ -29,8 +29,8 @@ from coach.domain.state import CoachState
 from coach.domain.text import Language, detect_language
 from coach.engines.base import ChatMessage, Chunk, ContextUse, EngineEvent, Reply
 from coach.engines.care import Care
+from coach.engines.composer import Composer, OfflineComposer
 from coach.engines.errors import EngineError
-from coach.engines.offline import OfflineEngine
 from coach.engines.prompting import Prompts
 from coach.engines.stream import Assembly, assistant_message, strip_think
 from coach.engines.tools import Recorder
@@ -81,14 +81,18 @@ class LLMEngine:
         care: Care | None = None,
         activities: ActivityCatalog | None = None,
         meaning: Meaning | None = None,
+        composer: Composer | None = None,
     ) -> None:
         self.flow = flow
         self.lessons = lessons
         self.today = today
         self.config = config
         self.prompts = prompts
-        # Commands and check-ins go through the offline path, which reads with the encoder.
-        self.offline = OfflineEngine(flow, lessons, today, care, activities, meaning)
+        # Commands, check-ins, refusals and the code's own questions are the offline coach's
+        # words, which read with the encoder.
+        self.composer: Composer = composer or OfflineComposer(
+            flow, lessons, today, care, activities, meaning
+        )
         self.care = care
         self._moderation = config.moderation
         self.recorder = Recorder(flow, today)
@@ -128,7 +132,7 @@ class LLMEngine:
     async def warm_up(self) -> list[str]:
         """Prepare in a thread; a tokenizer that fell back to estimates is worth telling."""
         await asyncio.to_thread(self.prepare)
-        notices = await self.offline.warm_up()
+        notices = await self.composer.warm_up()
         return [self.counter.notice, *notices] if self.counter.notice else notices
 
     async def aclose(self) -> None:
@@ -149,11 +153,11 @@ class LLMEngine:
 
         It says plainly that messages go to the model server, which offline never does.
         """
-        return self.offline.opening(state, intro="opening_llm")
+        return self.composer.opening(state, intro="opening_llm")
 
     def check_in(self, state: CoachState) -> Reply | None:
         """The same recap and question as offline, with no request: instant on resume."""
-        return self.offline.check_in(state)
+        return self.composer.check_in(state)
 
     def tools_for(self, s: CoachState) -> list[dict[str, Any]]:
         """Only the tools this phase can use: fewer tokens, and fewer wrong calls."""
@@ -202,15 +206,15 @@ class LLMEngine:
     async def stream(
         self, state: CoachState, history: Sequence[ChatMessage], text: str
     ) -> AsyncIterator[EngineEvent]:
-        if not self.offline.prepared:  # the crisis classifier runs first, even while loading
-            await asyncio.to_thread(self.offline.prepare)
+        if not self.composer.prepared:  # the crisis classifier runs first, even while loading
+            await asyncio.to_thread(self.composer.prepare)
         if text.strip().startswith("/") or self.flow.is_check_in(state.pending):
             # Commands, and the check-in's short script (a dated next step must come out of
             # it), behave exactly as offline, crisis care first included.
-            yield self.offline.respond(state, text)
+            yield self.composer.respond(state, text)
             return
         if self.care is not None:  # crisis care first, in code, whatever the model would say
-            cared = self.care.check(state, text, self.offline.resume_text)
+            cared = self.care.check(state, text, self.composer.resume_text)
             if cared is not None:
                 if cared.state.care_held is not None and state.care_held is None:
                     # A doubtful message: the server's moderation, an extra layer where it
@@ -220,7 +224,7 @@ class LLMEngine:
                         cared = self.care.crisis_reply(state, text)
                 yield cared
                 return
-        refusal = self.offline.scope_reply(state, text)
+        refusal = self.composer.scope_reply(state, text)
         if refusal is not None:  # no investment, loan, tax or legal advice, guaranteed
             yield refusal
             return
@@ -264,7 +268,7 @@ class LLMEngine:
                 tail.append({"role": "tool", "tool_call_id": call.id, "content": outcome.message})
         self.calls_tools = self.calls_tools or called
         if not self.calls_tools:  # a model that never calls tools: the offline reading records
-            heard = self.offline.listener.heard_instead(state, text)
+            heard = self.composer.heard_instead(state, text)
             if heard is not None:
                 s, noted = heard  # its words carry the plan card when it made the plan
                 yield Chunk(("\n\n" if parts else "") + noted)
@@ -274,7 +278,7 @@ class LLMEngine:
             yield Chunk(("\n\n" if parts else "") + extra)
             parts.append(extra)
         if state.chosen_path is None and s.chosen_path is not None:  # the code offers, as offline
-            offer = self.offline.offer(s, "path")
+            offer = self.composer.offer(s, "path")
             if offer:
                 yield Chunk("\n\n" + offer)
                 parts.append(offer)
@@ -305,9 +309,7 @@ class LLMEngine:
         """What the code adds: the plan card, or the next question if the model said nothing."""
         if plan_built:
             return render_plan_card(s, self.flow, self.lessons)
-        if s.pending:
-            return self.offline.ask(s, self.flow.step(s.pending))
-        return self.offline.after_summary(s)
+        return self.composer.resume_text(s)
 
     async def _moderation_flags(self, text: str) -> bool:
         """The server's moderation verdict on self-harm, where the server offers one.
@@ -318,6 +320,8 @@ class LLMEngine:
         """
         if not self._moderation:
             return False
+        import openai  # loaded already by prepare; here only for its errors
+
         try:
             result = await self._client.moderations.create(input=text, timeout=MODERATION_TIMEOUT)
             verdict = result.results[0]
@@ -327,7 +331,7 @@ class LLMEngine:
                 or getattr(categories, "self_harm_intent", False)
                 or getattr(categories, "self_harm_instructions", False)
             )
-        except Exception:
+        except (openai.APIError, IndexError, ValueError):  # no endpoint, a failure, bad JSON
             self._moderation = False
             return False
 

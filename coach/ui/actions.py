@@ -47,8 +47,7 @@ class ChatActions(CoachBase):
         chat = self.chat
         if chat is not None and not chat.busy:
             other = next_language(chat.session.state.language)  # the engine's /lang
-            chat.busy = True
-            chat.turn = chat.run_turn(f"/lang {other}")
+            chat.start_turn(f"/lang {other}")
 
     def _saved(self) -> Session | None:
         chat = self.chat

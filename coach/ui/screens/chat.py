@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import contextlib
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,17 +13,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
 
 from coach.domain.machine import quick_answers
 from coach.domain.text import clean_for_display
-from coach.engines.base import Chunk, ContextUse, Reply
-from coach.engines.errors import EngineError
-from coach.session import SAVE_EVERY, Session, Shown, message_problem
-from coach.store.db import StoreError
-from coach.ui.background import one_line
+from coach.engines.base import ContextUse
+from coach.session import Session, Shown, message_problem
+from coach.turn import (
+    Cut,
+    Expected,
+    ReplySaved,
+    Text,
+    TurnEvent,
+    Unsent,
+    UserSaved,
+    failure_line,
+)
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import ChatInput
 from coach.ui.widgets.choices import CHOICE_KEYS, Choices, Option, free_keys
@@ -62,18 +70,19 @@ class ChatScreen(Screen[None]):
         "error": "unfinished",
         "partial": "interrupted",
     }
+    busy: reactive[bool] = reactive(False, init=False)
+    """A reply is in flight: no other turn starts, and the choices hide."""
 
     def __init__(self, session: Session, offline: bool, mode: str = "") -> None:
         super().__init__()
         self.session = session
         self.offline = offline
         self.mode = mode
-        self.busy = False
         self.turn: Worker[None] | None = None
+        """The turn in flight, to cancel when the app quits."""
+        self._streaming: CoachMessage | None = None
         self._first_shown = 0
         """Index in session.messages of the oldest message on screen."""
-        self._partial: Shown | None = None
-        """The saved row of the reply streaming now: rewritten at least once a second."""
         self._choices = Choices(id="choices")
         """The pending question's fixed answers, above the input."""
 
@@ -155,10 +164,7 @@ class ChatScreen(Screen[None]):
 
     def _send_choice(self, text: str) -> None:
         """Send a picked choice as if typed; the draft in the box stays where it is."""
-        if self.busy:
-            return
-        self.busy = True
-        self.turn = self.run_turn(text)
+        self.start_turn(text)
 
     def _label_earlier(self) -> None:
         earlier = self.query_one("#earlier", Static)
@@ -204,12 +210,13 @@ class ChatScreen(Screen[None]):
         note = self.NOTES.get(message.status)
         return CoachMessage(message.content, t("coach", lang), t(note, lang) if note else "")
 
-    async def _append(self, message: Shown) -> CoachMessage | UserMessage:
+    async def _append(self, message: Shown | CoachMessage) -> None:
+        """Mount a message, or the reply about to stream, at the bottom, and follow it."""
         messages = self.query_one("#messages", VerticalScroll)
-        widget = self._widget_for(message)
-        await messages.mount(widget)
+        await messages.mount(
+            message if isinstance(message, CoachMessage) else self._widget_for(message)
+        )
         messages.anchor()
-        return widget
 
     def _set_status(self, text: str, error: bool = True) -> None:
         """The line above the input: the last failure, or "answering…" before a reply starts.
@@ -235,9 +242,8 @@ class ChatScreen(Screen[None]):
         if self._course_command(event.text):
             self.query_one(ChatInput).clear()
             return
-        self.busy = True
         self.query_one(ChatInput).clear()
-        self.turn = self.run_turn(event.text.replace("\x00", ""))
+        self.start_turn(event.text.replace("\x00", ""))
 
     def _course_command(self, text: str) -> bool:
         """``/write [ID]`` opens the editor and ``/skip`` skips: app actions, not a turn."""
@@ -260,8 +266,8 @@ class ChatScreen(Screen[None]):
 
     def action_stop(self) -> None:
         """Esc: stop the reply in flight; what arrived so far is kept, marked as stopped."""
-        if self.busy and self.turn is not None:
-            self.turn.cancel()
+        if self.busy and not self.session.stop_turn() and self.turn is not None:
+            self.turn.cancel()  # not streaming yet: the turn ends before it starts
 
     def action_retry(self) -> None:
         """Send the last message again, when its reply failed or was stopped."""
@@ -273,111 +279,96 @@ class ChatScreen(Screen[None]):
         if text is None:
             self.notify(t("nothing_to_retry", lang), markup=False)
             return
+        self.start_turn(text, retry=True)
+
+    def start_turn(self, text: str, retry: bool = False) -> bool:
+        """Send ``text`` (``retry``: send it again), unless a reply is in flight: then False.
+
+        The one way a turn starts, whether typed, picked, retried or a language switch.
+        """
+        if self.busy:
+            return False
         self.busy = True
-        self.turn = self.run_turn(text, retry=True)
+        self.turn = self._run_turn(text, retry)
+        return True
+
+    def watch_busy(self) -> None:
+        self._offer_choices()  # hidden while a reply is in flight
 
     @work(exclusive=True, group="turn")
-    async def run_turn(self, text: str, retry: bool = False) -> None:
-        """Save the user's words first, then stream the engine's reply, then save it and state."""
+    async def _run_turn(self, text: str, retry: bool) -> None:
+        """Show the session's turn as it happens; the saving is the session's."""
         waiting = "" if self.offline else t("thinking", self.session.state.language)
         self._set_status(waiting, error=False)
-        self._offer_choices()  # hidden until the reply is in: busy is set by every caller
-        if not retry:
-            try:
-                shown = await asyncio.to_thread(self.session.record_user, text)
-            except StoreError as exc:
-                self.busy = False
-                chat_input = self.query_one(ChatInput)
-                if not chat_input.text:
-                    chat_input.load_text(text)  # not saved, so give the words back
-                self._fail(exc)
-                self._offer_choices()
-                return
-            await self._append(shown)
-        streaming: CoachMessage | None = None
-        self._partial = None
-        saved_at = 0.0
+        self._streaming = None
         try:
-            reply: Reply | None = None
-            async for event in self.session.events(text):
-                if isinstance(event, Chunk):
-                    if streaming is None:
-                        self._set_status("")
-                        streaming = await self._append_streaming()
-                    streaming.write(event.text)
-                    if time.monotonic() - saved_at >= SAVE_EVERY:
-                        saved_at = time.monotonic()
-                        await self._save_partial(streaming.text)
-                else:
-                    reply = event
-            if reply is not None:
-                self._set_status("")
-                await self._finish(reply, streaming)
-        except asyncio.CancelledError:
+            async with contextlib.aclosing(self.session.run_turn(text, retry)) as events:
+                async for event in events:
+                    await self._show(event, text)
+        except asyncio.CancelledError:  # the app quits: the session kept what arrived
             self._set_status("")
-            await self._keep_unfinished(streaming, "cancelled")
+            await self._show_cut("cancelled")
             raise
-        except Exception as exc:  # any failure becomes one line; the conversation stays
-            await self._keep_unfinished(streaming, "error")
-            self._fail(exc)
         finally:
-            self.busy = False
+            self._streaming = None
             self.turn = None
-            self._partial = None
-            self._offer_choices()
+            self.busy = False
 
-    async def _save_partial(self, text: str) -> None:
-        """Write what has arrived so far; a failed write is reported, the stream goes on."""
-        try:
-            self._partial = await asyncio.to_thread(self.session.save_partial, text, self._partial)
-        except StoreError as exc:
-            self._fail(exc)
-
-    async def _append_streaming(self) -> CoachMessage:
-        widget = CoachMessage("", t("coach", self.session.state.language))
-        messages = self.query_one("#messages", VerticalScroll)
-        await messages.mount(widget)
-        messages.anchor()
-        return widget
-
-    async def _finish(self, reply: Reply, streaming: CoachMessage | None) -> None:
-        saved = await asyncio.to_thread(self.session.record_reply, reply, self._partial)
-        if streaming is None:
-            await self._append(saved)
+    async def _show(self, event: TurnEvent, text: str) -> None:
+        if isinstance(event, Text):
+            if self._streaming is None:
+                self._set_status("")
+                self._streaming = CoachMessage("", t("coach", self.session.state.language))
+                await self._append(self._streaming)
+            self._streaming.write(event.text)
+        elif isinstance(event, UserSaved):
+            await self._append(event.shown)
+        elif isinstance(event, ReplySaved):
+            self._set_status("")
+            await self._show_reply(event)
+        elif isinstance(event, Cut):
+            if event.status == "cancelled":
+                self._set_status("")
+            await self._show_cut(event.status)
+        elif isinstance(event, Unsent):
+            chat_input = self.query_one(ChatInput)
+            if not chat_input.text:
+                chat_input.load_text(text)  # not saved, so give the words back
+            self._fail(event.error)
         else:
-            await streaming.finish(reply.text)
-        side = self.query_one(SidePanel)
-        await side.show(self.session.state)
-        if reply.context is not None:
-            self.show_context(reply.context)
+            self._fail(event.error)
+
+    async def _show_reply(self, event: ReplySaved) -> None:
+        if self._streaming is None:
+            await self._append(event.shown)
+        else:
+            await self._streaming.finish(event.shown.content)
+        await self.query_one(SidePanel).show(self.session.state)
+        if event.context is not None:
+            self.show_context(event.context)
         self._apply_language()
 
     def show_context(self, use: ContextUse) -> None:
         self.query_one(SidePanel).show_context(use, self.session.state.language)
 
-    async def _keep_unfinished(self, streaming: CoachMessage | None, status: str) -> None:
-        """Keep what arrived of a reply that did not finish, on screen and on disk."""
+    async def _show_cut(self, status: str) -> None:
+        """Mark what arrived of a reply that did not finish; nothing arrived, no message."""
+        streaming = self._streaming
         if streaming is None:
             return
         await streaming.finish()
-        if not streaming.text.strip() and self._partial is None:
+        if not streaming.text.strip():
             await streaming.remove()
             return
         streaming.mark(t(self.NOTES[status], self.session.state.language))
-        try:
-            await asyncio.to_thread(
-                self.session.record_unfinished, streaming.text, status, self._partial
-            )
-        except Exception as exc:
-            self._fail(exc)
 
-    def _fail(self, exc: BaseException) -> None:
+    def _fail(self, error: Expected) -> None:
         """Show a failure in the status line, where it stays until the next turn.
 
         Not also as a toast: the same words twice, and the toast covered the side panel.
         """
         lang = self.session.state.language
-        line = exc.localized(lang) if isinstance(exc, EngineError) else one_line(exc)
+        line = failure_line(error, lang, "ui")
         if "ctrl+r" not in line and self.session.retry_text() is not None:
             line = f"{line} · {t('retry_hint', lang)}"
         self._set_status(line)
