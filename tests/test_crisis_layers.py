@@ -94,6 +94,19 @@ def test_both_layers_catch_most_of_the_held_out_sets(model: CrisisModel, name: s
         )
 
 
+def test_a_short_message_needs_more_to_be_asked_about(
+    model: CrisisModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three or four words carry little evidence ("хочу делать игры" sits near «хочу
+    умереть»): the same score that asks about a sentence lets a short answer through."""
+    middle, high = model.settings.middle["en"], model.settings.high["en"]
+    monkeypatch.setattr(model, "score", lambda text: middle + 0.25 * (high - middle))
+    assert model.band("i want to make games for a living") == "middle"
+    assert model.band("make games maybe") == "none"
+    monkeypatch.setattr(model, "score", lambda text: high)
+    assert model.band("make games maybe") == "high"
+
+
 def test_the_thresholds_follow_the_language_of_the_message() -> None:
     assert script("хочу стать программистом") == "ru"
     assert script("gusto ko na lang magpahinga sa bahay") == "fil"

@@ -69,6 +69,11 @@ class Settings(BaseModel):
     ("kms") is never let go."""
     min_words: int = 3
     """Shorter messages ("yes", "2", "friday") go by the patterns alone."""
+    short_words: int = 5
+    """Messages with fewer words than this carry little evidence, so one near example can
+    sway them ("хочу делать игры"): they need ``short_lift`` of the way from ``middle`` to
+    ``high`` to be asked about."""
+    short_lift: float = Field(default=0.5, ge=0, le=1)
     temperature: float = Field(default=0.06, gt=0)
     """How sharply the nearest examples outweigh the rest in the soft nearest-neighbour margin."""
     spelling: float = Field(default=0.0, ge=0, le=1)
@@ -234,11 +239,13 @@ class CrisisModel:
     def band(self, text: str) -> Band:
         if not self.prepare() or len(text.split()) < self.settings.min_words:
             return "none"
-        score = self.score(text)
-        language = script(text)
-        if score >= self.settings.high[language]:
+        score, language = self.score(text), script(text)
+        high, middle = self.settings.high[language], self.settings.middle[language]
+        if score >= high:
             return "high"
-        return "middle" if score >= self.settings.middle[language] else "none"
+        if len(text.split()) < self.settings.short_words:
+            middle += self.settings.short_lift * (high - middle)
+        return "middle" if score >= middle else "none"
 
     def review(self, text: str, topic: bool = False) -> Band:
         """The band for a message the patterns caught: the classifier's second opinion.
