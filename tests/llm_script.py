@@ -142,6 +142,11 @@ _ENGLISH_TURNS: Turns = [
 ]
 
 
+_DEFAULTS = {"yesno": "no", "text": "not sure", "choice": "unsure"}
+"""What the model records for a step the person had nothing to say to, by its kind: as
+``tests.scenarios.DEFAULTS`` types it (a number has no "not sure" value to record)."""
+
+
 def _recorded(turns: Turns) -> set[str]:
     """The step ids the turns' tool calls record."""
     ids: set[str] = set()
@@ -189,11 +194,6 @@ def for_flow(flow: Flow, turns: Turns) -> Turns:
         ]
         out.append((user, turn(scripts[-1].text or "", *calls)))
     return out
-
-
-_DEFAULTS = {"yesno": "no", "text": "not sure", "choice": "unsure"}
-"""What the model records for a step the person had nothing to say to, by its kind: as
-``tests.scenarios.DEFAULTS`` types it (a number has no "not sure" value to record)."""
 
 
 @cache

@@ -290,12 +290,12 @@ def lines(
 
 
 def __getattr__(name: str) -> list[str]:
-    """ENGLISH and RUSSIAN: the scripts as the lines typed, in order, for tests that still
-    take them by position. DERIVED, not hand-written: computed from ENGLISH_ANSWERS and
-    RUSSIAN_ANSWERS by playing the current offline engine (``lines``), on first use.
+    """ENGLISH and RUSSIAN: the whole scripts as the lines typed, in order, for bench/.
+    DERIVED, not hand-written: computed from ENGLISH_ANSWERS and RUSSIAN_ANSWERS by playing
+    the current offline engine (``lines``), on first use.
 
-    Prefer the drivers above: a slice like ``ENGLISH[:13]`` means a different moment as
-    soon as the flow asks one question more, while ``until="first_step"`` does not.
+    No test takes them by position: a slice like ``ENGLISH[:13]`` means a different moment
+    as soon as the flow asks one question more, while ``until="first_step"`` does not.
     """
     if name == "ENGLISH":
         return lines(ENGLISH_ANSWERS)
