@@ -2,12 +2,19 @@
 
 Each user message gets two responses from the test server, as a real model would give: one
 that records what was heard through tool calls, then one that talks.
+
+``ENGLISH_LLM`` is the script for the flow the app ships, derived on first use: a question
+the hand-written turns do not record (one a course author added) is recorded in the turn
+before the path is chosen, with the answer ``tests.scenarios.DEFAULTS`` gives it for the
+offline engine. So a new question does not leave the scripted session short of a plan.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from coach.domain.flow import Flow
 from tests.fake_openai import Script
 
 
@@ -36,8 +43,10 @@ SITUATION_NULLS = {
     "monthly_saving": None,
 }
 
-# (what the user types, what the model does)
-ENGLISH_LLM: list[tuple[str, list[Script]]] = [
+Turns = list[tuple[str, list[Script]]]
+"""(what the user types, what the model does), in order."""
+
+_ENGLISH_TURNS: Turns = [
     (
         "I want to be a nurse, to help people, in about 3 years",
         turn(
@@ -131,3 +140,71 @@ ENGLISH_LLM: list[tuple[str, list[Script]]] = [
         ),
     ),
 ]
+
+
+_DEFAULTS = {"yesno": "no", "text": "not sure", "choice": "unsure"}
+"""What the model records for a step the person had nothing to say to, by its kind: as
+``tests.scenarios.DEFAULTS`` types it (a number has no "not sure" value to record)."""
+
+
+def _recorded(turns: Turns) -> set[str]:
+    """The step ids the turns' tool calls record."""
+    ids: set[str] = set()
+    for _, scripts in turns:
+        for script in scripts:
+            for name, args in script.tool_calls:
+                if isinstance(args, str):  # a malformed call records nothing
+                    continue
+                if name == "record_answer":
+                    ids.add(str(args["question"]))
+                elif name != "choose_path":
+                    ids.update(key for key, value in args.items() if value is not None)
+    return ids
+
+
+def for_flow(flow: Flow, turns: Turns) -> Turns:
+    """``turns`` with a default answer recorded for each Reality step they do not record.
+
+    Only steps asked whatever was answered before (no ``when``). The calls go into the turn
+    before the one that chooses the path, where the model has heard every Reality answer: a
+    question opening a path through ``record_answer``, any other through ``record_situation``.
+    """
+    done = _recorded(turns)
+    missing = [
+        s
+        for s in flow.steps
+        if s.phase == "reality" and s.when is None and s.id not in done and s.kind in _DEFAULTS
+    ]
+    choose = next(
+        i
+        for i, (_, scripts) in enumerate(turns)
+        if any(name == "choose_path" for s in scripts for name, _ in s.tool_calls)
+    )
+    out: Turns = []
+    for index, (user, scripts) in enumerate(turns):
+        if index != choose - 1 or not missing:
+            out.append((user, scripts))
+            continue
+        calls = [call for s in scripts for call in s.tool_calls]
+        calls += [
+            ("record_answer", {"question": s.id, "answer": "no", "words": "no"})
+            if s.opens_path
+            else ("record_situation", {**SITUATION_NULLS, s.id: _DEFAULTS[s.kind]})
+            for s in missing
+        ]
+        out.append((user, turn(scripts[-1].text or "", *calls)))
+    return out
+
+
+@cache
+def _english() -> Turns:
+    from tests.scenarios import shipped_flow
+
+    return for_flow(shipped_flow(), _ENGLISH_TURNS)
+
+
+def __getattr__(name: str) -> Turns:
+    """ENGLISH_LLM: the scripted session for the shipped flow (see the module docstring)."""
+    if name == "ENGLISH_LLM":
+        return _english()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

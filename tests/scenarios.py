@@ -83,12 +83,22 @@ RUSSIAN_ANSWERS: dict[str, str] = {
     "confidence": "8",
 }
 
-DEFAULTS: dict[str, dict[Language, str]] = {"yesno": {"en": "no", "ru": "нет"}}
+_NOT_SURE: dict[Language, str] = {"en": "not sure", "ru": "не знаю"}
+
+DEFAULTS: dict[str, dict[Language, str]] = {
+    "yesno": {"en": "no", "ru": "нет"},
+    "text": _NOT_SURE,
+    "number": _NOT_SURE,
+    "amount": _NOT_SURE,
+    "choice": _NOT_SURE,
+}
 """What a script types for a step it has no answer for, by the step's kind.
 
-A yes/no question a course author adds (say, one more Question to Consider) is answered
-"no", which opens no path, so the scripts and the tests built on them go on as before.
-Any other step without an answer stops the script with an error naming it.
+A question a course author adds to the flow is answered the way a person who has nothing to
+say to it would: a yes/no question "no", which opens no path; a question of facts "not sure",
+which the coach always takes as an answer and goes on. So the scripts, and the tests built on
+them, go on as before (tests/test_new_question.py). A step of another kind without an answer
+(a date, a scale, the path choice) stops the script with an error naming it.
 """
 
 TODAY = date(2026, 11, 21)
@@ -253,20 +263,26 @@ def _offline_engine() -> OfflineEngine:
     return engine
 
 
+def shipped_flow() -> Flow:
+    """The flow the app loads with no config: ``prompts/flow`` as it is on disk now."""
+    return _offline_engine().flow
+
+
 def lines(
     answers: Answers,
     *,
     since: str | None = None,
     until: str | None = None,
     language: Language = "en",
+    engine: OfflineEngine | None = None,
 ) -> list[str]:
     """The lines a person types, for piped stdin, where nothing can be observed in between.
 
-    Derived by playing the script on the offline engine in-process, from a new conversation:
-    the lines typed from the moment ``since`` is asked (or from the start) until ``until`` is
-    asked (or nothing is pending).
+    Derived by playing the script on the offline engine in-process (the shipped one unless
+    ``engine`` is given), from a new conversation: the lines typed from the moment ``since``
+    is asked (or from the start) until ``until`` is asked (or nothing is pending).
     """
-    engine = _offline_engine()
+    engine = engine or _offline_engine()
     start = engine.opening(CoachState(language=language)).state
     if since is not None:
         start = play(engine, answers, until=since, state=start)
@@ -274,12 +290,12 @@ def lines(
 
 
 def __getattr__(name: str) -> list[str]:
-    """ENGLISH and RUSSIAN: the scripts as the lines typed, in order, for tests that still
-    take them by position. DERIVED, not hand-written: computed from ENGLISH_ANSWERS and
-    RUSSIAN_ANSWERS by playing the current offline engine (``lines``), on first use.
+    """ENGLISH and RUSSIAN: the whole scripts as the lines typed, in order, for bench/.
+    DERIVED, not hand-written: computed from ENGLISH_ANSWERS and RUSSIAN_ANSWERS by playing
+    the current offline engine (``lines``), on first use.
 
-    Prefer the drivers above: a slice like ``ENGLISH[:13]`` means a different moment as
-    soon as the flow asks one question more, while ``until="first_step"`` does not.
+    No test takes them by position: a slice like ``ENGLISH[:13]`` means a different moment
+    as soon as the flow asks one question more, while ``until="first_step"`` does not.
     """
     if name == "ENGLISH":
         return lines(ENGLISH_ANSWERS)
