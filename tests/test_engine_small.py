@@ -103,7 +103,7 @@ def test_an_answer_that_does_not_fit_the_kind_is_asked_again_with_a_hint(
     state = play(engine, ANSWERS, until=step)
     reply = engine.respond(state, bad)
     assert reply.state.pending == step and reply.state.answers == state.answers
-    assert hint in reply.text and engine.flow.step(step).ask.en in reply.text
+    assert hint in reply.text and engine.flow.step(step).ask("en") in reply.text
 
 
 def test_a_past_date_is_reasked(engine: OfflineEngine) -> None:
