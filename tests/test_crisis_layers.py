@@ -3,7 +3,6 @@ and the graded reply (a pause for the high band, a direct question for the middl
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -13,12 +12,13 @@ import pytest
 import yaml
 
 from coach.domain.crisis import load_crisis
-from coach.domain.crisis_model import FINGERPRINT, VECTORS, CrisisModel, labelled, script
+from coach.domain.crisis_model import CrisisModel, labelled, script, text_key
 from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.domain.lexical import Evidence, Index
 from coach.domain.meaning import shared
 from coach.domain.state import CoachState
+from coach.domain.text import normalize
 from coach.engines.care import Care
 from coach.engines.offline import OfflineEngine
 
@@ -43,14 +43,43 @@ def engine(flow: Flow, lessons: LessonLibrary, model: CrisisModel) -> OfflineEng
 
 
 def test_the_shipped_vectors_are_what_the_data_gives() -> None:
-    """Reproducible from the repo: encoding the data again gives the vectors that ship."""
+    """Reproducible from the repo: encoding the data again gives the vectors that ship.
+
+    Every labelled phrase must ship (run ``python -m coach.domain.crisis_model`` after editing
+    the safety data). The coach's own texts (flow questions, lessons) are negatives too; a few
+    added since the last rebuild are encoded at start-up, so a new flow question breaks nothing.
+    """
     model = CrisisModel(PROMPTS, shared())
-    rebuilt = model.vectors()
-    shipped_fingerprint = (PROMPTS / "safety" / FINGERPRINT).read_text(encoding="utf-8").strip()
-    assert shipped_fingerprint == model.fingerprint, "run python -m coach.domain.crisis_model"
-    shipped = np.load(io.BytesIO((PROMPTS / "safety" / VECTORS).read_bytes()))
-    assert shipped.shape == rebuilt.shape
-    assert float(np.abs(shipped.astype("float32") - rebuilt).max()) < 2e-3
+    vectors = model.vectors()  # reads the data first
+    rebuilt = dict(zip(map(text_key, model._texts), vectors, strict=True))
+    shipped = model.shipped()
+    assert shipped, "run python -m coach.domain.crisis_model"
+    both = [key for key in rebuilt if key in shipped]
+    difference = max(float(np.abs(shipped[k] - rebuilt[k]).max()) for k in both)
+    assert difference < 2e-3
+    phrases = yaml.safe_load((PROMPTS / "safety" / "phrases.yaml").read_text("utf-8"))
+    labelled_keys = {text_key(normalize(t)) for t, _, _, _ in labelled(phrases)}
+    assert labelled_keys <= shipped.keys(), "run python -m coach.domain.crisis_model"
+    assert len(set(rebuilt) - shipped.keys()) <= 50, "run python -m coach.domain.crisis_model"
+
+
+def test_a_text_added_since_the_rebuild_is_encoded_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An everyday answer an author adds is a negative example at once, without a rebuild."""
+    import shutil
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(str(PROMPTS), prompts, ignore=shutil.ignore_patterns("__pycache__"))
+    messages = prompts / "safety" / "everyday.yaml"
+    data = yaml.safe_load(messages.read_text("utf-8"))
+    first = next(iter(data))
+    data[first].append("my new everyday answer about the night shift schedule")
+    messages.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    model = CrisisModel(prompts, shared())  # type: ignore[arg-type]
+    assert model.prepare()
+    assert model.encoded_at_start == 1
+    assert model.band("i want to be a nurse in two years") == "none"
 
 
 @pytest.mark.parametrize(

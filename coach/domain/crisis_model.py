@@ -6,10 +6,10 @@ nearer a message is to the labelled crisis phrases than to the look-alikes and e
 coaching language, by meaning (the encoder's vectors), by spelling (character n-grams, which
 see "sucide" and Tagalog) and by the words' Naive Bayes evidence (whose it is, and when). It
 also gives a second opinion on a pattern's hit, so a story about someone else is asked about
-rather than paused on. The examples' vectors ship beside the data with its fingerprint
-(``classifier_vectors.npy``), so start-up encodes nothing; an author who edits the data
-changes the fingerprint, and the vectors are computed anew at start-up until rebuilt with
-``python -m coach.domain.crisis_model`` (a test rebuilds them and compares). Thresholds
+rather than paused on. The examples' vectors ship beside the data, each under its text's hash
+(``classifier_vectors.npy`` and ``.keys``), so start-up encodes nothing; a text an author
+adds (a new flow question, a new phrase) is encoded at start-up until the vectors are
+rebuilt with ``python -m coach.domain.crisis_model`` (a test rebuilds them and compares). Thresholds
 (``classifier.yaml``, per language) come from ``bench/crisis_thresholds.py``; the held-out
 sets in ``tests/crisis_holdout*.yaml`` are only ever measured.
 """
@@ -52,7 +52,13 @@ def script(text: str) -> Script:
 
 
 VECTORS = "classifier_vectors.npy"
-FINGERPRINT = "classifier_vectors.sha256"
+KEYS = "classifier_vectors.keys"
+"""One line per row of VECTORS: the hash of the (normalized) text it encodes."""
+
+
+def text_key(text: str) -> str:
+    """The key a text's shipped vector is found by."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class Settings(BaseModel):
@@ -138,6 +144,8 @@ class CrisisModel:
         self._negative: Any = None
         self._lock = threading.Lock()
         self._read = False
+        self.encoded_at_start = 0
+        """Examples whose vectors did not ship (text added since the last rebuild)."""
 
     def _read_data(self) -> None:
         if self._read:
@@ -148,9 +156,6 @@ class CrisisModel:
         rows += [(t, 0) for t in ordinary_texts(self.prompts)]
         self._texts = [normalize(t) for t, _ in rows]
         self._labels = [label for _, label in rows]
-        self.fingerprint = hashlib.sha256("\n".join(
-            f"{label}\t{t}" for t, label in zip(self._texts, self._labels, strict=True)
-        ).encode()).hexdigest()  # fmt: skip
         self._read = True
 
     @property
@@ -166,23 +171,36 @@ class CrisisModel:
         with self._lock:
             if self._positive is None:
                 self._read_data()
-                shipped = self._load_shipped()
-                self._split(shipped if shipped is not None else self.vectors())
+                self._split(self._known_vectors())
         return True
 
-    def _load_shipped(self) -> Any:
-        """The vectors computed from exactly this data, if they ship; else None."""
+    def _known_vectors(self) -> Any:
+        """Each example's vector: the shipped one where its text ships, else encoded now.
+
+        So a question added to the flow costs one encoding at start-up, not all of them.
+        """
+        import numpy as np
+
+        shipped = self.shipped()
+        missing = [t for t in dict.fromkeys(self._texts) if text_key(t) not in shipped]
+        self.encoded_at_start = len(missing)
+        if missing:
+            shipped.update(zip(map(text_key, missing), self.meaning.vectors(missing), strict=True))
+        return np.stack([shipped[text_key(t)] for t in self._texts]).astype("float32")
+
+    def shipped(self) -> dict[str, Any]:
+        """The shipped vectors by text key; empty if they are missing or unreadable."""
+        import io
+
+        import numpy as np
+
         folder = self.prompts / "safety"
         try:
-            if (folder / FINGERPRINT).read_text(encoding="utf-8").strip() != self.fingerprint:
-                return None
-            import io
-
-            import numpy as np
-
-            return np.load(io.BytesIO((folder / VECTORS).read_bytes())).astype("float32")
+            keys = (folder / KEYS).read_text(encoding="utf-8").split()
+            vectors = np.load(io.BytesIO((folder / VECTORS).read_bytes())).astype("float32")
         except (OSError, ValueError):
-            return None
+            return {}
+        return dict(zip(keys, vectors, strict=False)) if len(keys) == len(vectors) else {}
 
     def vectors(self) -> Any:
         """Encode every example now (a few seconds): what ships, and the fallback."""
@@ -283,7 +301,7 @@ def main() -> None:
     folder = Path(str(prompts / "safety"))
     # float16 halves the file; the margins it changes are far below the thresholds' steps.
     np.save(folder / VECTORS, vectors.astype("float16"))
-    (folder / FINGERPRINT).write_text(model.fingerprint + "\n", encoding="utf-8")
+    (folder / KEYS).write_text("".join(text_key(t) + "\n" for t in model._texts), "utf-8")
     sys.stdout.write(f"wrote {folder / VECTORS} ({len(vectors)} examples)\n")
 
 
