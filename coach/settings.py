@@ -29,6 +29,7 @@ ENV_LESSONS = "COACH_LESSONS"
 ENV_FLOW_DIR = "COACH_FLOW_DIR"
 ENV_ENCODER = "COACH_ENCODER"
 ENV_CONTENT = "COACH_CONTENT"
+ENV_CACHE_DIR = "COACH_CACHE_DIR"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 DEFAULT_TIMEOUT = 60.0
@@ -47,7 +48,7 @@ class UnknownLanguage(SettingsError):
 class ModelLimits(BaseModel):
     """A ``[models."name"]`` table: limits for a model the built-in table gets wrong or lacks."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     context_window: int | None = Field(default=None, gt=0)
     max_output: int | None = Field(default=None, gt=0)
@@ -57,7 +58,7 @@ class ModelLimits(BaseModel):
 class ConfigFile(BaseModel):
     """What ``config.toml`` may contain. Unknown keys are an error, so typos are caught."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     data_dir: Path | None = None
     """Where conversations are stored (default: the platform's user data directory)."""
@@ -105,10 +106,13 @@ class ConfigFile(BaseModel):
 class Settings(BaseModel):
     """The resolved settings the app is built from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     data_dir: Path
     """The private folder holding coach.db."""
+
+    cache_dir: Path | None = None
+    """Where validated content is kept between starts (``coach.content_cache``); None: not kept."""
 
     config_path: Path
     """The config file that was (or would be) read."""
@@ -158,6 +162,11 @@ class Settings(BaseModel):
 
     def lessons_folder(self) -> Traversable:
         return self.prompts() / "lessons"
+
+    def content_roots(self) -> list[Traversable]:
+        """Every folder the flow, lessons, activities and safety data are read from."""
+        extra = [self.flow_dir] if self.flow_dir is not None else []
+        return [self.prompts(), *extra, *self.lesson_dirs, *self.content_dirs]
 
     def locales(self) -> Registry:
         """The shipped languages and those of the content folders."""
@@ -242,6 +251,7 @@ def resolve_settings(
         data_dir = _expand(config.data_dir, base)
     else:
         data_dir = Path(platformdirs.user_data_dir(APP_NAME))
+    cache_dir = Path(env.get(ENV_CACHE_DIR) or platformdirs.user_cache_dir(APP_NAME)).expanduser()
     env_lessons = [Path(p).expanduser() for p in env.get(ENV_LESSONS, "").split(os.pathsep) if p]
     dirs = [_expand(p, base) for p in config.lessons] + env_lessons + list(lesson_dirs)
     flow_dir = Path(env[ENV_FLOW_DIR]) if env.get(ENV_FLOW_DIR) else config.flow_dir
@@ -286,6 +296,7 @@ def resolve_settings(
         encoder=env.get(ENV_ENCODER, "").strip().lower() not in ("0", "off", "no", "false"),
         sources=sources,
         data_dir=data_dir,
+        cache_dir=cache_dir,
         config_path=config_path,
         lesson_dirs=tuple(dirs),
         language=chosen or _locale_language(env, codes),

@@ -58,7 +58,7 @@ FINGERPRINT = "classifier_vectors.sha256"
 class Settings(BaseModel):
     """``prompts/safety/classifier.yaml``: thresholds and training knobs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     high: dict[Script, float]
     """At or above: coaching pauses with care and resources."""
     middle: dict[Script, float]

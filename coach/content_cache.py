@@ -1,0 +1,125 @@
+"""Validated content kept between starts, keyed by a hash of every data file it came from.
+
+Reading and validating the flow, the lessons, the activities and the safety data takes a
+good part of a start. None of it changes unless a file does, so each start hashes the data
+files (cheap: a few hundred KB) and, when the hash is the one of the last start, unpickles
+what was validated then. Any edited, added or removed file changes the hash, so an author's
+change is validated, with the same error messages, before it is used.
+
+The cache lives in the user's own cache folder and holds only what coach wrote there, which
+is why pickle is acceptable (README, Decisions). A cache that cannot be read, or that does
+not unpickle, is ignored and rewritten; one that cannot be written is simply not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TypeVar, cast
+
+import pydantic
+
+from coach import __version__
+
+T = TypeVar("T")
+KEY_BYTES = 32
+SKIPPED_SUFFIXES = (".npy", ".pyc")
+"""Not read by any cached loader: the classifier's vectors (checked against their own sha256
+when the encoder loads) and bytecode."""
+CODE = Path(__file__).parent / "domain"
+"""The modules whose classes are pickled: an edit to one (a new field, say) in a development
+checkout, with the version unchanged, must not bring back objects of the old shape."""
+
+
+class ContentCache:
+    """Pickled results of loaders, valid while the data files hash the same."""
+
+    def __init__(self, folder: Path | None, roots: Iterable[Traversable | Path]) -> None:
+        self.folder = folder
+        self.roots = list(roots)
+        self._digest: bytes | None = None
+
+    def load(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``'s result, from the cache when no data file changed since it was kept.
+
+        ``build`` raises as it always does on malformed data: nothing is kept then.
+        """
+        key = self._key(name)
+        if key is None or self.folder is None:
+            return build()
+        path = self.folder / f"{name}.pickle"
+        cached = _read(path, key)
+        if cached is not None:
+            return cast(T, cached)
+        value = build()
+        _write(path, key, value)
+        return value
+
+    def _key(self, name: str) -> bytes | None:
+        """The hash naming this start's data files, or None when one cannot be read."""
+        if self._digest is None:
+            try:
+                self._digest = _digest(self.roots)
+            except OSError:  # the loader will say what is wrong with the file, as it always has
+                return None
+        return hashlib.sha256(self._digest + name.encode()).digest()
+
+
+def _digest(roots: Iterable[Traversable | Path]) -> bytes:
+    sha = hashlib.sha256()
+    versions = (__version__, sys.version, pydantic.VERSION, str(sys.implementation.cache_tag))
+    sha.update(repr(versions).encode())
+    for module in sorted(CODE.glob("*.py")):
+        sha.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+    for root in roots:
+        sha.update(b"root\0" + str(root).encode() + b"\0")
+        for relative, data in _files(root, ""):
+            sha.update(relative.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return sha.digest()
+
+
+def _files(folder: Traversable | Path, prefix: str) -> Iterator[tuple[str, bytes]]:
+    """Every file under ``folder`` with its bytes, in a stable order; a missing root is none."""
+    if not folder.is_dir():
+        if folder.is_file():
+            yield prefix, folder.read_bytes()
+        return
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name == "__pycache__" or entry.name.endswith(SKIPPED_SUFFIXES):
+            continue
+        yield from _files(entry, f"{prefix}/{entry.name}")
+
+
+def _read(path: Path, key: bytes) -> object | None:
+    try:
+        with path.open("rb") as stream:
+            if stream.read(KEY_BYTES) != key:
+                return None
+            value: object = pickle.load(stream)
+            return value
+    # Missing, unreadable, truncated or written by another version's classes: validate anew.
+    except Exception:  # any failure to unpickle means the same: rebuild
+        return None
+
+
+def _write(path: Path, key: bytes, value: object) -> None:
+    """Write the cache whole or not at all (a temporary file renamed over the old one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(key)
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except (OSError, pickle.PicklingError):  # a read-only or full disk: start without it
+        return
