@@ -32,6 +32,8 @@ KEY_BYTES = 32
 SKIPPED_SUFFIXES = (".npy", ".pyc")
 """Not read by any cached loader: the classifier's vectors (checked against their own sha256
 when the encoder loads) and bytecode."""
+MAX_HASHED_BYTES = 10_000_000
+"""Past every loader's own limit (1 MB a lesson): such a file is refused, never cached."""
 CODE = Path(__file__).parent / "domain"
 """The modules whose classes are pickled: an edit to one (a new field, say) in a development
 checkout, with the version unchanged, must not bring back objects of the old shape."""
@@ -40,7 +42,7 @@ checkout, with the version unchanged, must not bring back objects of the old sha
 class ContentCache:
     """Pickled results of loaders, valid while the data files hash the same."""
 
-    def __init__(self, folder: Path | None, roots: Iterable[Traversable | Path]) -> None:
+    def __init__(self, folder: Path | None, roots: Iterable[tuple[str, Traversable]]) -> None:
         self.folder = folder
         self.roots = list(roots)
         self._digest: bytes | None = None
@@ -71,29 +73,54 @@ class ContentCache:
         return hashlib.sha256(self._digest + name.encode()).digest()
 
 
-def _digest(roots: Iterable[Traversable | Path]) -> bytes:
+class _Unhashable(OSError):
+    """A data file too big to hash cheaply: the loader, which refuses it, says why."""
+
+
+def _digest(roots: Iterable[tuple[str, Traversable]]) -> bytes:
     sha = hashlib.sha256()
     versions = (__version__, sys.version, pydantic.VERSION, str(sys.implementation.cache_tag))
     sha.update(repr(versions).encode())
     for module in sorted(CODE.glob("*.py")):
         sha.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
-    for root in roots:
-        sha.update(b"root\0" + str(root).encode() + b"\0")
-        for relative, data in _files(root, ""):
-            sha.update(relative.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    for role, root in roots:  # the role too: a folder of lessons is not a flow folder
+        sha.update(f"root\0{role}\0{root}\0".encode())
+        for entry in _entries(root, "", set()):
+            sha.update(entry)
     return sha.digest()
 
 
-def _files(folder: Traversable | Path, prefix: str) -> Iterator[tuple[str, bytes]]:
-    """Every file under ``folder`` with its bytes, in a stable order; a missing root is none."""
-    if not folder.is_dir():
-        if folder.is_file():
-            yield prefix, folder.read_bytes()
+def _entries(folder: Traversable, prefix: str, seen: set[Path]) -> Iterator[bytes]:
+    """Every file under ``folder`` with its bytes, in a stable order, as the loaders see them.
+
+    Folders are walked remembering each one visited, so a symlink loop ends; a FIFO or a
+    device is named but never read, and a missing root is told from an empty one.
+    """
+    if isinstance(folder, Path):
+        try:
+            real = folder.resolve()
+        except RuntimeError:  # a link to itself, or links pointing at each other
+            yield f"{prefix}\0loop\0".encode()
+            return
+        if real in seen:
+            yield f"{prefix}\0loop\0".encode()
+            return
+        seen.add(real)
+    if folder.is_file():
+        if isinstance(folder, Path) and folder.stat().st_size > MAX_HASHED_BYTES:
+            raise _Unhashable(f"{folder}: too big")
+        data = folder.read_bytes()
+        yield f"{prefix}\0file\0{len(data)}\0".encode() + data
         return
+    if not folder.is_dir():
+        missing = isinstance(folder, Path) and not folder.exists() and not folder.is_symlink()
+        yield f"{prefix}\0{'missing' if missing else 'other'}\0".encode()
+        return
+    yield f"{prefix}\0folder\0".encode()
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name == "__pycache__" or entry.name.endswith(SKIPPED_SUFFIXES):
             continue
-        yield from _files(entry, f"{prefix}/{entry.name}")
+        yield from _entries(entry, f"{prefix}/{entry.name}", seen)
 
 
 def _read(path: Path, key: bytes) -> object | None:

@@ -163,10 +163,14 @@ class Settings(BaseModel):
     def lessons_folder(self) -> Traversable:
         return self.prompts() / "lessons"
 
-    def content_roots(self) -> list[Traversable]:
-        """Every folder the flow, lessons, activities and safety data are read from."""
-        extra = [self.flow_dir] if self.flow_dir is not None else []
-        return [self.prompts(), *extra, *self.lesson_dirs, *self.content_dirs]
+    def content_roots(self) -> list[tuple[str, Traversable]]:
+        """Every folder the flow, lessons, activities and safety data are read from, by role."""
+        return [
+            ("shipped", self.prompts()),
+            *([("flow", self.flow_dir)] if self.flow_dir is not None else []),
+            *(("lessons", folder) for folder in self.lesson_dirs),
+            *(("content", folder) for folder in self.content_dirs),
+        ]
 
     def locales(self) -> Registry:
         """The shipped languages and those of the content folders."""

@@ -104,3 +104,16 @@ def test_cached_crisis_care_still_catches_a_crisis(flow_dir: Path) -> None:
     care = load_care(_settings())  # from the cache: compiled again on first use
     assert care.crisis.hit("i want to kill myself") == "person"
     assert care.crisis.hit("my dream job is nursing") == "none"
+
+
+def test_a_folder_counts_for_what_it_is_given_as(
+    flow_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    messages = flow_dir / "messages.yaml"
+    messages.write_text(messages.read_text().replace("Hi, I'm", "Hello, I'm", 1))
+    flow, _ = load_content(_settings())
+    assert flow.text("opening", "en").startswith("Hello")
+    monkeypatch.delenv("COACH_FLOW_DIR")
+    monkeypatch.setenv("COACH_LESSONS", str(flow_dir))  # the same files, now as lessons
+    shipped, _ = load_content(_settings())
+    assert shipped.text("opening", "en").startswith("Hi")
