@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import locale
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -200,13 +199,17 @@ def _locale_country(environ: Mapping[str, str]) -> str | None:
 
 def _read_config(path: Path) -> ConfigFile:
     try:
-        data = tomllib.loads(read_limited(path, MAX_CONFIG_BYTES).decode("utf-8"))
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
     except UnreadableFile as exc:
         if exc.missing:
             return ConfigFile()
         raise SettingsError(f"the config file {path} {exc}") from None
     except UnicodeDecodeError as exc:
         raise SettingsError(f"cannot read the config file {path}: {exc}") from None
+    import tomllib  # only with a config file: most starts have none
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     try:
