@@ -52,8 +52,10 @@ class ContentCache:
 
         ``build`` raises as it always does on malformed data: nothing is kept then.
         """
+        if self.folder is None:
+            return build()
         key = self._key(name)
-        if key is None or self.folder is None:
+        if key is None:
             return build()
         path = self.folder / f"{name}.pickle"
         cached = _read(path, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from coach import bootstrap
 from coach.bootstrap import load_care, load_content
 from coach.cli import main
 from coach.domain.flow import FlowError
+from coach.domain.lessons import LessonLibrary
 from coach.settings import Settings, resolve_settings
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
@@ -117,3 +119,19 @@ def test_a_folder_counts_for_what_it_is_given_as(
     monkeypatch.setenv("COACH_LESSONS", str(flow_dir))  # the same files, now as lessons
     shipped, _ = load_content(_settings())
     assert shipped.text("opening", "en").startswith("Hi")
+
+
+def test_lessons_check_validates_every_file_even_when_cached(
+    flow_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_content(_settings())  # kept in the cache
+    read: list[object] = []
+    real = bootstrap.load_library
+
+    def reading(*args: Any) -> LessonLibrary:
+        read.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(bootstrap, "load_library", reading)
+    assert main(["lessons", "--check"]) == 0
+    assert read  # read from the files, not the cache
