@@ -34,9 +34,11 @@ SKIPPED_SUFFIXES = (".npy", ".pyc")
 when the encoder loads) and bytecode."""
 MAX_HASHED_BYTES = 10_000_000
 """Past every loader's own limit (1 MB a lesson): such a file is refused, never cached."""
-CODE = Path(__file__).parent / "domain"
-"""The modules whose classes are pickled: an edit to one (a new field, say) in a development
-checkout, with the version unchanged, must not bring back objects of the old shape."""
+PACKAGE = Path(__file__).parent
+CODE = (*sorted((PACKAGE / "domain").glob("*.py")), PACKAGE / "bootstrap.py", Path(__file__))
+"""The modules whose classes are pickled, and the code that loads them: an edit to one (a
+new field, say) in a development checkout, with the version unchanged, must not bring back
+objects of the old shape."""
 
 
 class ContentCache:
@@ -83,7 +85,7 @@ def _digest(roots: Iterable[tuple[str, Traversable]]) -> bytes:
     sha = hashlib.sha256()
     versions = (__version__, sys.version, pydantic.VERSION, str(sys.implementation.cache_tag))
     sha.update(repr(versions).encode())
-    for module in sorted(CODE.glob("*.py")):
+    for module in CODE:
         sha.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
     for role, root in roots:  # the role too: a folder of lessons is not a flow folder
         sha.update(f"root\0{role}\0{root}\0".encode())
