@@ -1,5 +1,5 @@
 """Lets `python -m coach` behave exactly like the `coach` command."""
 
-from coach.cli import main
+from coach.start import main
 
 raise SystemExit(main())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from coach.content_cache import ContentCache
 from coach.domain.activities import ActivityCatalog, load_catalog
 from coach.domain.crisis import load_crisis
 from coach.domain.crisis_model import CrisisModel
@@ -25,12 +26,22 @@ from coach.store.db import Store
 from coach.store.opening import open_store
 
 
-def load_content(settings: Settings) -> tuple[Flow, LessonLibrary]:
+def content_cache(settings: Settings) -> ContentCache:
+    """The validated content of the last start, while no data file has changed since."""
+    return ContentCache(settings.cache_dir, settings.content_roots())
+
+
+def load_content(
+    settings: Settings, cache: ContentCache | None = None
+) -> tuple[Flow, LessonLibrary]:
     """The validated flow and the lesson library. Raises FlowError on a malformed flow."""
     activate(settings.locales())  # the data is checked against these languages
-    flow = load_flow(settings.flow_folder())
-    lessons = load_library(settings.lessons_folder(), settings.lesson_dirs)
-    return flow, lessons
+
+    def load() -> tuple[Flow, LessonLibrary]:
+        flow = load_flow(settings.flow_folder())
+        return flow, load_library(settings.lessons_folder(), settings.lesson_dirs)
+
+    return (cache or content_cache(settings)).load("content", load)
 
 
 def build_context(
@@ -39,13 +50,15 @@ def build_context(
     store: Store | None = None,
 ) -> Context:
     """Flow, lessons, store and the default engine, wired together."""
-    flow, lessons = load_content(settings)
+    cache = content_cache(settings)  # the data files are hashed once for the three
+    flow, lessons = load_content(settings, cache)
 
     def today() -> date:
         return now().astimezone().date()
 
-    activities = load_activities_for(settings)
-    engine = build_engine(settings, flow, lessons, today, load_care(settings), activities)
+    activities = load_activities_for(settings, cache)
+    care = load_care(settings, cache)
+    engine = build_engine(settings, flow, lessons, today, care, activities)
     return Context(
         today=today,
         store=store or open_store(settings.data_dir, now),
@@ -56,20 +69,26 @@ def build_context(
     )
 
 
-def load_activities_for(settings: Settings) -> ActivityCatalog:
+def load_activities_for(settings: Settings, cache: ContentCache | None = None) -> ActivityCatalog:
     """The shipped writing activities and those in the user's lesson folders."""
     activate(settings.locales())
-    return load_catalog(settings.prompts() / "activities", settings.lesson_dirs)
+    return (cache or content_cache(settings)).load(
+        "activities",
+        lambda: load_catalog(settings.prompts() / "activities", settings.lesson_dirs),
+    )
 
 
-def load_care(settings: Settings) -> Care:
+def load_care(settings: Settings, cache: ContentCache | None = None) -> Care:
     """Crisis care for the user's country. Raises CrisisError on malformed safety data.
 
     The classifier layer comes with the encoder; with COACH_ENCODER=off the patterns alone run.
     """
     activate(settings.locales())
     model = CrisisModel(settings.prompts(), shared_meaning()) if settings.encoder else None
-    return Care(load_crisis(settings.prompts() / "safety"), settings.country, model)
+    crisis = (cache or content_cache(settings)).load(
+        "crisis", lambda: load_crisis(settings.prompts() / "safety")
+    )
+    return Care(crisis, settings.country, model)
 
 
 def build_engine(

@@ -7,6 +7,7 @@ imported only when the full-screen app actually starts.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -304,6 +305,7 @@ def _run_with(
     elif resume is not None:
         resume_id = ctx.store.resolve(resume)
     if _plain_wanted(plain, closed):
+        gc.enable()  # a conversation may go on for hours; start-up is over
         from coach.plain import run_plain
 
         for notice in ([ctx.store.notice] if ctx.store.notice else []) + [
@@ -339,6 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             offline=args.offline,
         )
         activate(settings.locales())  # every command reads and writes in these languages
+        if args.command is not None:
+            gc.enable()  # paused for start-up only (coach/start.py); the app's first frame
         if args.command == "lessons":
             if args.check is not None:
                 return check(settings, args.check, sys.stdout)

@@ -63,11 +63,13 @@ def _report_activities(catalog: ActivityCatalog, broken: list[ActivityNotice], o
 def check(settings: Settings, folder: str, out: TextIO) -> int:
     """Validate lessons and activities: a folder of them, or everything configured."""
     from coach.bootstrap import load_activities_for, load_content
+    from coach.content_cache import ContentCache
 
-    flow, library = load_content(settings)
+    uncached = ContentCache(None, ())  # a check reads and validates every file, every time
+    flow, library = load_content(settings, uncached)
     if folder == CONFIGURED:
         lessons, notices = list(library), library.notices
-        catalog = load_activities_for(settings)
+        catalog = load_activities_for(settings, uncached)
     else:
         path = Path(folder)
         if not path.is_dir():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import locale
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -29,6 +28,7 @@ ENV_LESSONS = "COACH_LESSONS"
 ENV_FLOW_DIR = "COACH_FLOW_DIR"
 ENV_ENCODER = "COACH_ENCODER"
 ENV_CONTENT = "COACH_CONTENT"
+ENV_CACHE_DIR = "COACH_CACHE_DIR"
 ENV_API_KEY = "OPENAI_API_KEY"
 ENV_BASE_URL = "OPENAI_BASE_URL"
 DEFAULT_TIMEOUT = 60.0
@@ -47,7 +47,7 @@ class UnknownLanguage(SettingsError):
 class ModelLimits(BaseModel):
     """A ``[models."name"]`` table: limits for a model the built-in table gets wrong or lacks."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     context_window: int | None = Field(default=None, gt=0)
     max_output: int | None = Field(default=None, gt=0)
@@ -57,7 +57,7 @@ class ModelLimits(BaseModel):
 class ConfigFile(BaseModel):
     """What ``config.toml`` may contain. Unknown keys are an error, so typos are caught."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     data_dir: Path | None = None
     """Where conversations are stored (default: the platform's user data directory)."""
@@ -105,10 +105,13 @@ class ConfigFile(BaseModel):
 class Settings(BaseModel):
     """The resolved settings the app is built from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     data_dir: Path
     """The private folder holding coach.db."""
+
+    cache_dir: Path | None = None
+    """Where validated content is kept between starts (``coach.content_cache``); None: not kept."""
 
     config_path: Path
     """The config file that was (or would be) read."""
@@ -159,6 +162,15 @@ class Settings(BaseModel):
     def lessons_folder(self) -> Traversable:
         return self.prompts() / "lessons"
 
+    def content_roots(self) -> list[tuple[str, Traversable]]:
+        """Every folder the flow, lessons, activities and safety data are read from, by role."""
+        return [
+            ("shipped", self.prompts()),
+            *([("flow", self.flow_dir)] if self.flow_dir is not None else []),
+            *(("lessons", folder) for folder in self.lesson_dirs),
+            *(("content", folder) for folder in self.content_dirs),
+        ]
+
     def locales(self) -> Registry:
         """The shipped languages and those of the content folders."""
         return discover(self.content_dirs)
@@ -187,13 +199,17 @@ def _locale_country(environ: Mapping[str, str]) -> str | None:
 
 def _read_config(path: Path) -> ConfigFile:
     try:
-        data = tomllib.loads(read_limited(path, MAX_CONFIG_BYTES).decode("utf-8"))
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
     except UnreadableFile as exc:
         if exc.missing:
             return ConfigFile()
         raise SettingsError(f"the config file {path} {exc}") from None
     except UnicodeDecodeError as exc:
         raise SettingsError(f"cannot read the config file {path}: {exc}") from None
+    import tomllib  # only with a config file: most starts have none
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     try:
@@ -242,6 +258,7 @@ def resolve_settings(
         data_dir = _expand(config.data_dir, base)
     else:
         data_dir = Path(platformdirs.user_data_dir(APP_NAME))
+    cache_dir = Path(env.get(ENV_CACHE_DIR) or platformdirs.user_cache_dir(APP_NAME)).expanduser()
     env_lessons = [Path(p).expanduser() for p in env.get(ENV_LESSONS, "").split(os.pathsep) if p]
     dirs = [_expand(p, base) for p in config.lessons] + env_lessons + list(lesson_dirs)
     flow_dir = Path(env[ENV_FLOW_DIR]) if env.get(ENV_FLOW_DIR) else config.flow_dir
@@ -286,6 +303,7 @@ def resolve_settings(
         encoder=env.get(ENV_ENCODER, "").strip().lower() not in ("0", "off", "no", "false"),
         sources=sources,
         data_dir=data_dir,
+        cache_dir=cache_dir,
         config_path=config_path,
         lesson_dirs=tuple(dirs),
         language=chosen or _locale_language(env, codes),

@@ -25,6 +25,16 @@ def fixed_now() -> datetime:
     return FIXED_NOW
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the developer's content cache; the tests share one of their own
+    (it is keyed by the data files' hash, so sharing it is what every start does)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        patch.delenv("COACH_CACHE_DIR", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's real config, data or locale."""

@@ -29,7 +29,7 @@ MAX_ACTIVITY_BYTES = 200_000
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Check(_Model):

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from importlib.resources.abc import Traversable
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
@@ -27,7 +27,7 @@ class CrisisError(loading.DataError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class LanguageRules(_Model):
@@ -52,7 +52,7 @@ class LanguageRules(_Model):
     """Said when the answer to that question is no; coaching goes on."""
     no_words: list[str] = []
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
 
     @field_validator("patterns", "topics", "exclude")
     @classmethod
@@ -102,31 +102,55 @@ _EXPLAINING = re.compile(
 )
 
 
+class _Compiled(NamedTuple):
+    patterns: dict[Language, re.Pattern[str]]
+    topics: dict[Language, re.Pattern[str] | None]
+    exclude: dict[Language, re.Pattern[str] | None]
+    near: dict[Language, re.Pattern[str]]
+
+
 class CrisisCare:
-    """Detects crisis messages and words the caring reply for a country and language."""
+    """Detects crisis messages and words the caring reply for a country and language.
+
+    The patterns are compiled on first use, or by ``prepare`` after the first frame: a start
+    need not wait for them, and the first message checked always has them.
+    """
 
     def __init__(self, rules: Mapping[Language, LanguageRules], resources: Resources) -> None:
         self.rules = dict(rules)
         self.resources = resources
-        self._patterns = {
-            lang: re.compile("|".join(f"(?:{p})" for p in r.patterns)) for lang, r in rules.items()
-        }
-        self._topics = {
-            lang: re.compile("|".join(f"(?:{p})" for p in r.topics)) if r.topics else None
-            for lang, r in rules.items()
-        }
-        self._exclude = {
-            lang: re.compile("|".join(f"(?:{p})" for p in r.exclude)) if r.exclude else None
-            for lang, r in rules.items()
-        }
-        self._near = {
-            lang: re.compile(rf"(?:{r.intent})(?:\W+\w+){{0,{r.window}}}?\W+(?:{r.harm})")
-            for lang, r in rules.items()
-            if r.intent and r.harm
-        }
+        self._compiled: _Compiled | None = None
         self._continue = {
             lang: {_fold(w).rstrip(".!") for w in r.continue_} for lang, r in rules.items()
         }
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_compiled": None}  # kept as text; compiled again on use
+
+    def prepare(self) -> None:
+        """Compile the patterns now (a few tens of ms), rather than at the first message."""
+        self._patterns()
+
+    def _patterns(self) -> _Compiled:
+        if self._compiled is None:
+            rules = self.rules.items()
+            self._compiled = _Compiled(
+                {lang: re.compile("|".join(f"(?:{p})" for p in r.patterns)) for lang, r in rules},
+                {
+                    lang: re.compile("|".join(f"(?:{p})" for p in r.topics)) if r.topics else None
+                    for lang, r in rules
+                },
+                {
+                    lang: re.compile("|".join(f"(?:{p})" for p in r.exclude)) if r.exclude else None
+                    for lang, r in rules
+                },
+                {
+                    lang: re.compile(rf"(?:{r.intent})(?:\W+\w+){{0,{r.window}}}?\W+(?:{r.harm})")
+                    for lang, r in rules
+                    if r.intent and r.harm
+                },
+            )
+        return self._compiled
 
     def detects(self, text: str) -> bool:
         """True if ``text`` shows self-harm or suicidal intent, in English or Russian."""
@@ -140,15 +164,16 @@ class CrisisCare:
         """
         folded = _fold(text)
         topic = False
-        for lang, pattern in self._patterns.items():
-            exclude = self._exclude[lang]
+        compiled = self._patterns()
+        for lang, pattern in compiled.patterns.items():
+            exclude = compiled.exclude[lang]
             candidate = exclude.sub(" ", folded) if exclude is not None else folded
             if pattern.search(candidate):
                 return "person"
-            near = self._near.get(lang)
+            near = compiled.near.get(lang)
             if near is not None and near.search(candidate):
                 return "person"
-            topics = self._topics[lang]
+            topics = compiled.topics[lang]
             topic = topic or (topics is not None and topics.search(candidate) is not None)
         return "topic" if topic else "none"
 
@@ -234,6 +259,8 @@ ASK_FIELDS = frozenset({"resources_inline", "emergency"})
 
 class _RulesFile(RootModel[dict[str, LanguageRules]]):
     """``crisis.yaml``: one set of rules per language."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def _check_rules(rules: _RulesFile) -> Iterator[loading.Finding]:

@@ -64,7 +64,7 @@ def text_key(text: str) -> str:
 class Settings(BaseModel):
     """``prompts/safety/classifier.yaml``: thresholds and training knobs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     high: dict[Script, float]
     """At or above: coaching pauses with care and resources."""
     middle: dict[Script, float]

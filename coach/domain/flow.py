@@ -58,7 +58,7 @@ class FlowError(loading.DataError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Phase(_Model):
@@ -69,7 +69,7 @@ class Phase(_Model):
 class Condition(_Model):
     """When a step is asked: an earlier answer is one of ``is_``, or below a number, or money."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
     step: str | None = None
     is_: list[str] | None = Field(default=None, alias="is")
     below: float | None = None

@@ -43,7 +43,7 @@ class LessonError(loading.DataError):
 class _FrontMatter(BaseModel):
     """What coach reads from a lesson's front matter; blogs add more keys, left alone."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True)
     title: object = None
     """Any scalar reads as text (``title: 2024``); a list or a mapping is a mistake."""
     lang: str | None = None

@@ -45,7 +45,7 @@ class LocaleError(ValueError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Amounts(_Model):
@@ -309,7 +309,7 @@ def _check_languages(value: object, empty: object) -> object:
 class LocalText(RootModel[dict[str, Annotated[str, Field(min_length=1)]]]):
     """A text in every registered language, keyed by code: {en: ..., ru: ...}."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -326,7 +326,7 @@ class LocalText(RootModel[dict[str, Annotated[str, Field(min_length=1)]]]):
 class LocalWords(RootModel[dict[str, list[str]]]):
     """Keywords in every registered language; they are matched whatever the language."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     @model_validator(mode="before")
     @classmethod

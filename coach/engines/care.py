@@ -26,7 +26,8 @@ class Care:
         self.model = model
 
     def prepare(self) -> None:
-        """Load the encoder and train the classifier (blocking: call it from a thread)."""
+        """Compile the patterns, load the encoder, train the classifier (blocking: in a thread)."""
+        self.crisis.prepare()
         if self.model is not None:
             self.model.prepare()
 

@@ -9,7 +9,6 @@ from coach.domain.locale import next_language
 from coach.domain.plan import render_plan_card
 from coach.domain.text import clean_for_display
 from coach.session import Session, make_title
-from coach.store.export import load_bundle, to_markdown
 from coach.store.private import private_folder, write_private
 from coach.ui.background import FAILED, Failed, in_thread
 from coach.ui.base import CoachBase
@@ -85,6 +84,8 @@ class ChatActions(CoachBase):
         ctx = self.ctx
 
         def export() -> None:
+            from coach.store.export import load_bundle, to_markdown  # off the first frame
+
             text = to_markdown(load_bundle(store, cid), ctx.flow, ctx.lessons, ctx.activities)
             private_folder(path.parent)
             write_private(path, text)

@@ -61,6 +61,15 @@ def _terminal_gone() -> bool:
     return False
 
 
+def _collect_from_now_on() -> None:
+    """After the first frame, collect again (``coach.start`` paused it for start-up).
+
+    What start-up made is frozen first: kept out of every collection from now on.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 class CoachApp(ChatActions, CourseActions):
     """coach's terminal UI."""
 
@@ -90,7 +99,7 @@ class CoachApp(ChatActions, CourseActions):
         return ChatScreen(session, self.offline, self.mode)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(_collect_from_now_on)
         loop = asyncio.get_running_loop()
         for signum in STOP_SIGNALS:  # only the main thread may; tests run elsewhere too
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
