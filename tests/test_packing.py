@@ -142,3 +142,12 @@ def test_known_models_have_their_windows() -> None:
     assert model_info("gpt-4o-2024-08-06").context_window == 128_000
     assert model_info("gpt-4").encoding == "cl100k_base"
     assert not model_info("qwen2.5:7b").known
+
+
+def test_words_are_stemmed_by_the_stemmer_their_language_registers() -> None:
+    """Russian endings change with every case: «операторами» finds a passage on «оператор»."""
+    from coach.context.retrieval import terms
+
+    assert terms("операторами") == terms("оператор")
+    assert terms("coaching") == terms("coach")
+    assert terms("2026") == ["2026"]

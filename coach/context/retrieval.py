@@ -2,8 +2,9 @@
 
 BM25 over an inverted index is written here (about forty lines) rather than taken from a
 package: the maintained ones need NumPy/SciPy, which would triple the install for a few
-thousand short passages. Words are stemmed with Snowball (English and Russian), because
-Russian endings change with every case and a plain word match would miss most of them.
+thousand short passages. Words are stemmed with Snowball, by the algorithm the language whose
+letters they are in names (``stemmer`` in ``locales/<code>.yaml``), because Russian endings
+change with every case and a plain word match would miss most of them.
 """
 
 from __future__ import annotations
@@ -17,19 +18,32 @@ from functools import lru_cache
 from typing import Any
 
 from coach.domain.lessons import Lesson, LessonLibrary
+from coach.domain.locale import active
 
 PASSAGE_WORDS = 120
 K1, B = 1.5, 0.75
 _WORD = re.compile(r"\w+", re.UNICODE)
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
-@lru_cache(maxsize=2)
-def _stemmer(language: str) -> Any:
+@lru_cache(maxsize=8)
+def _stemmer(algorithm: str) -> Any:
     """Loaded on first use: ranking starts after the first frame, the import need not."""
     import snowballstemmer
 
-    return snowballstemmer.stemmer(language)
+    return snowballstemmer.stemmer(algorithm) if algorithm in snowballstemmer.algorithms() else None
+
+
+def _algorithm(word: str) -> str:
+    """The stemmer of the first registered language whose letters the word is written in."""
+    registry = active()
+    return next(
+        (
+            registry.get(code).stemmer
+            for code in registry.codes
+            if registry.letters(code).search(word)
+        ),
+        "",
+    )
 
 
 @dataclass(frozen=True)
@@ -44,10 +58,14 @@ class Passage:
     index: int
 
 
-@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    stemmer = _stemmer("russian" if _CYRILLIC.search(word) else "english")
-    return str(stemmer.stemWord(word))
+    return _stem_with(word, _algorithm(word))
+
+
+@lru_cache(maxsize=200_000)
+def _stem_with(word: str, algorithm: str) -> str:
+    stemmer = _stemmer(algorithm)
+    return str(stemmer.stemWord(word)) if stemmer is not None else word
 
 
 def terms(text: str) -> list[str]:

@@ -110,6 +110,9 @@ class Locale(_Model):
     numbers: Numbers = Numbers()
     commands: dict[str, list[str]] = {}
     """Chat command names by what they do (language, help, quit), without the slash."""
+    stemmer: str = Field(default="", pattern=r"^[a-z_]*$")
+    """The Snowball algorithm (``english``, ``russian``) that ranks lesson passages by word
+    stems; empty, or one Snowball lacks, matches words as written."""
 
 
 @dataclass(frozen=True, eq=False)

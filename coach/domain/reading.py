@@ -23,7 +23,8 @@ from coach.domain.text import normalize
 from coach.domain.understand import YesNo, classify_yes_no, match_keywords
 
 Intent = str  # "question", "dont_know", "feeling", "unsure"
-
+# A step whose answer may carry its day ("update my cv on saturday") fills the date step too.
+_DATED = {"first_step": "step_date", "smaller_step": "step_date", "checkin_next": "checkin_date"}
 _QUESTION = re.compile(
     r"^(?:but |and |ok |okay |hmm,? )?(?:why|what for|how come|why do you|what does (?:that|it) "
     r"matter|how is (?:that|this) relevant|is (?:that|this) (?:necessary|important)|do i have to|"
@@ -104,10 +105,10 @@ def _letters(text: str) -> int:
     return len(re.findall(r"[a-zа-яё]{2,}", text.lower()))
 
 
-def _fmt(q: Quantity) -> str:
-    if q.is_range:
-        return f"{q.low:g}–{q.high:g}"
-    return f"{q.value:g}"
+def _counted(q: Quantity, raw: str) -> Answer:
+    """A number as the answer: shown as said ("2–3"), kept as its value."""
+    text = f"{q.low:g}–{q.high:g}" if q.is_range else f"{q.value:g}"
+    return Answer(text=text, number=q.value, said=raw)
 
 
 class Reader:
@@ -169,11 +170,11 @@ class Reader:
         elif kind == "number":
             found = [q for q in quantities(norm) if step.min <= q.value <= step.max]
             if found:
-                r.answer = Answer(text=_fmt(found[0]), number=found[0].value, said=raw)
+                r.answer = _counted(found[0], raw)
         elif kind == "amount":
             amount = facts.target(norm)
             if amount is not None:
-                r.answer = Answer(text=_fmt(amount), number=amount.value, said=raw)
+                r.answer = _counted(amount, raw)
         elif kind == "scale":
             self._scale(raw, norm, r)
         elif kind == "date":
@@ -318,7 +319,7 @@ class Reader:
     def _ask_rest_days(self, s: CoachState, step: Step, raw: str, norm: str, r: Reading) -> None:
         found = facts.rest_days(norm, pending=True)
         if found is not None:
-            r.answer = Answer(text=_fmt(found), number=found.value, said=raw)
+            r.answer = _counted(found, raw)
         elif self.yes_no(norm, step) == "yes":
             r.problem = "reask_how_many"
 
@@ -327,7 +328,7 @@ class Reader:
     ) -> None:
         found = facts.saving(norm, pending=True)
         if found is not None:
-            r.answer = Answer(text=_fmt(found), number=found.value, said=raw)
+            r.answer = _counted(found, raw)
 
     def _ask_first_step(self, s: CoachState, step: Step, raw: str, norm: str, r: Reading) -> None:
         action = facts.without_day(raw.strip())
@@ -381,23 +382,18 @@ class Reader:
             if (shift := facts.shift(norm)) is not None:
                 put("shift", Answer(text=shift, said=raw))
             if (rest := facts.rest_days(norm, pending=False)) is not None:
-                put("rest_days", Answer(text=_fmt(rest), number=rest.value, said=raw))
+                put("rest_days", _counted(rest, raw))
             yes_no("burnt_out", cues.burnt_out(norm))
             if (saved := facts.saving(norm, pending=False)) is not None:
-                put("monthly_saving", Answer(text=_fmt(saved), number=saved.value, said=raw))
+                put("monthly_saving", _counted(saved, raw))
             yes_no("q_diploma", cues.diploma(norm))
             yes_no("q_courses", cues.courses(norm))
             yes_no("q_business", cues.business(dream) if dream else None)
             yes_no("q_passion", cues.passion(norm))
-        dated = {
-            "first_step": "step_date",
-            "smaller_step": "step_date",
-            "checkin_next": "checkin_date",
-        }
-        if step.id in dated and r.answer is not None:
+        if step.id in _DATED and r.answer is not None:
             day = facts.step_day(raw, self.today())
             if day is not None and day >= self.today():
-                put(dated[step.id], Answer(text=raw.strip(), day=day, said=raw))
+                put(_DATED[step.id], Answer(text=raw.strip(), day=day, said=raw))
         for step_id, answer in found.items():
             # A fact fills an open step, or corrects one that was only noted in passing.
             if step_id not in s.answers or step_id in s.noted:

@@ -44,7 +44,6 @@ RECENT = 20
 """Messages mounted on opening a conversation: more than a screenful, few enough to be quick."""
 BATCH = 50
 """Older messages mounted each time the user scrolls to the top."""
-"""Seconds between saves of a reply while it streams: a crash loses at most this much."""
 
 
 class ChatScreen(Screen[None]):
