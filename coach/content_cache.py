@@ -30,8 +30,8 @@ from coach import __version__
 T = TypeVar("T")
 KEY_BYTES = 32
 SKIPPED_SUFFIXES = (".npy", ".pyc")
-"""Not read by any cached loader: the classifier's vectors (checked against their own sha256
-when the encoder loads) and bytecode."""
+"""Not read by any cached loader: the classifier's vectors (read by their text keys when the
+encoder loads) and bytecode."""
 MAX_HASHED_BYTES = 10_000_000
 """Past every loader's own limit (1 MB a lesson): such a file is refused, never cached."""
 PACKAGE = Path(__file__).parent
