@@ -4,8 +4,9 @@ Run with `python bench/crisis_thresholds.py` after the safety data changes, then
 prints into `prompts/safety/classifier.yaml`. Every labelled phrase (phrases.yaml and
 validation.yaml) and every everyday answer (everyday.yaml) is scored by a model trained on
 the other four fifths, so no score has seen its own phrase. Per language:
-- `middle`: the lowest threshold at which both layers raise at most 10% false alarms on the
-  look-alikes and at most 2% on everyday answers;
+- `middle`: the lowest threshold at which both layers raise at most 8% false alarms on the
+  look-alikes (a margin under the 10% asked for; see LOOKALIKE_FA) and at most 2% on everyday
+  answers;
 - `high`: the lowest at which the high band raises at most 2% on look-alikes and 0.5% on
   everyday answers;
 - `veto`: for a pattern that only names the subject ("suicide"), the score below which it is
@@ -35,7 +36,11 @@ from coach.domain.crisis_model import CrisisModel, labelled, ordinary_texts, scr
 from coach.domain.meaning import shared  # noqa: E402
 from coach.domain.text import normalize  # noqa: E402
 
-LOOKALIKE_FA, EVERYDAY_FA = 0.10, 0.02
+# 8%, not the 10% the issue allows: on every held-out set so far, fresh look-alikes raised
+# 3-9 points more false alarms than cross-validation did (and fresh crisis phrases were
+# caught 6-9 points more often), so the margin is left for that shift.
+LOOKALIKE_FA = float(sys.argv[1]) if len(sys.argv) > 1 else 0.08
+EVERYDAY_FA = 0.02
 LOOKALIKE_FA_HIGH, EVERYDAY_FA_HIGH = 0.02, 0.005
 FOLDS = 5
 
