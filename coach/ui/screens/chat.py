@@ -109,23 +109,41 @@ class ChatScreen(Screen[None]):
     async def load_session(self, session: Session) -> None:
         """Show ``session``: its messages, draft and side panel."""
         self.session = session
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.message_view
         await messages.remove_children()
         recent = session.messages[-RECENT:]
         self._first_shown = len(session.messages) - len(recent)
         await messages.mount(Static(id="earlier"))
         await messages.mount_all([self._widget_for(m) for m in recent])
         self._label_earlier()
-        chat_input = self.query_one(ChatInput)
+        chat_input = self.chat_input
         chat_input.load_text(session.draft)
         chat_input.focus()
         self._apply_language()
-        await self.query_one(SidePanel).show(self.session.state)
-        self.query_one("#messages", VerticalScroll).anchor()
+        await self.side_panel.show(self.session.state)
+        self.message_view.anchor()
         last = session.messages[-1] if session.messages else None
         if not self.offline and last is not None and last.status == "partial":
             self._set_status(t("interrupted_hint", session.state.language))
         self._offer_choices()
+
+    @property
+    def message_view(self) -> VerticalScroll:
+        """The scrolling column of messages."""
+        return self.query_one("#messages", VerticalScroll)
+
+    @property
+    def chat_input(self) -> ChatInput:
+        return self.query_one(ChatInput)
+
+    @property
+    def side_panel(self) -> SidePanel:
+        return self.query_one(SidePanel)
+
+    @property
+    def status_line(self) -> Static:
+        """One line under the messages: a failure, an interrupted reply, what Esc did."""
+        return self.query_one("#status", Static)
 
     def _offer_choices(self) -> None:
         """Show the pending question's fixed answers, or hide the row (busy, paused, free text).
@@ -178,7 +196,7 @@ class ChatScreen(Screen[None]):
             return
         start = max(0, self._first_shown - BATCH)
         batch = self.session.messages[start : self._first_shown]
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.message_view
         anchor = next(iter(messages.query(".message")), None)
         await messages.mount_all([self._widget_for(m) for m in batch], after="#earlier")
         self._first_shown = start
@@ -193,7 +211,7 @@ class ChatScreen(Screen[None]):
     def _apply_language(self) -> None:
         """Relabel the screen when the conversation's language changes."""
         lang = self.session.state.language
-        self.query_one(ChatInput).placeholder = t("placeholder", lang)
+        self.chat_input.placeholder = t("placeholder", lang)
         for badge in self.query("#mode-badge").results(Static):
             badge.update(t("offline_badge", lang))
         for bar in self.query(KeyBar):
@@ -211,7 +229,7 @@ class ChatScreen(Screen[None]):
 
     async def _append(self, message: Shown | CoachMessage) -> None:
         """Mount a message, or the reply about to stream, at the bottom, and follow it."""
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.message_view
         await messages.mount(
             message if isinstance(message, CoachMessage) else self._widget_for(message)
         )
@@ -222,7 +240,7 @@ class ChatScreen(Screen[None]):
 
         Waiting shows too, because a retry after a 429 can take many seconds with no text.
         """
-        status = self.query_one("#status", Static)
+        status = self.status_line
         status.update(Content(clean_for_display(text)))
         status.set_class(not error, "waiting")
         status.display = bool(text)
@@ -239,9 +257,9 @@ class ChatScreen(Screen[None]):
             self._set_status(problem)
             return
         if self._course_command(event.text):
-            self.query_one(ChatInput).clear()
+            self.chat_input.clear()
             return
-        self.query_one(ChatInput).clear()
+        self.chat_input.clear()
         self.start_turn(event.text.replace("\x00", ""))
 
     def _course_command(self, text: str) -> bool:
@@ -257,7 +275,7 @@ class ChatScreen(Screen[None]):
 
     async def refresh_panel(self) -> None:
         """Redraw the side panel after the course changed outside a turn."""
-        await self.query_one(SidePanel).show(self.session.state)
+        await self.side_panel.show(self.session.state)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Stop and Retry only mean something with a model; offline replies are instant."""
@@ -330,7 +348,7 @@ class ChatScreen(Screen[None]):
                 self._set_status("")
             await self._show_cut(event.status)
         elif isinstance(event, Unsent):
-            chat_input = self.query_one(ChatInput)
+            chat_input = self.chat_input
             if not chat_input.text:
                 chat_input.load_text(text)  # not saved, so give the words back
             self._fail(event.error)
@@ -342,13 +360,13 @@ class ChatScreen(Screen[None]):
             await self._append(event.shown)
         else:
             await self._streaming.finish(event.shown.content)
-        await self.query_one(SidePanel).show(self.session.state)
+        await self.side_panel.show(self.session.state)
         if event.context is not None:
             self.show_context(event.context)
         self._apply_language()
 
     def show_context(self, use: ContextUse) -> None:
-        self.query_one(SidePanel).show_context(use, self.session.state.language)
+        self.side_panel.show_context(use, self.session.state.language)
 
     async def _show_cut(self, status: str) -> None:
         """Mark what arrived of a reply that did not finish; nothing arrived, no message."""
@@ -373,4 +391,4 @@ class ChatScreen(Screen[None]):
         self._set_status(line)
 
     def current_draft(self) -> str:
-        return self.query_one(ChatInput).text
+        return self.chat_input.text
