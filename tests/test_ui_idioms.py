@@ -9,7 +9,7 @@ from textual.worker import WorkerFailed
 
 from coach.session import Context
 from coach.settings import Settings
-from coach.ui import actions
+from coach.store import export
 from coach.ui.app import CoachApp
 from coach.ui.screens.conversations import ConversationsScreen
 from tests.pilot import SIZE, chat, make_app, send
@@ -74,7 +74,7 @@ async def test_a_bug_in_an_action_is_not_a_toast(
     def broken(*_: object) -> str:
         raise KeyError("a programming error")
 
-    monkeypatch.setattr(actions, "to_markdown", broken)
+    monkeypatch.setattr(export, "to_markdown", broken)
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "a nurse")

@@ -12,10 +12,8 @@ from pathlib import Path
 from weakref import WeakSet
 
 from textual.app import App
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker
 
 from coach.domain.text import Language
 from coach.session import Context, Session
@@ -71,17 +69,9 @@ class CoachBase(App[None]):
     def _screen_changed(self, screen: Screen[object]) -> None:
         if isinstance(screen, ChatScreen) and screen not in self._followed:
             self._followed.add(screen)
-            screen.message_signal.subscribe(self, self._chat_message)
+            # /lang, or first words in another language, change the conversation's language.
+            self.watch(screen, "language", lambda _: self.follow_chat(), init=False)
         self.follow_chat()
-
-    def _chat_message(self, message: Message) -> None:
-        """A turn that ended may have changed the conversation's language.
-
-        ``/lang``, or first words in another language. A worker's end does not bubble to the
-        app, so the app listens to the chat screen's messages.
-        """
-        if isinstance(message, Worker.StateChanged) and message.worker.is_finished:
-            self.follow_chat()
 
     def _error(self, line: str) -> None:
         """An expected failure (disk, database, server) as the one line the user sees."""

@@ -71,6 +71,9 @@ class ChatScreen(Screen[None]):
     }
     busy: reactive[bool] = reactive(False, init=False)
     """A reply is in flight: no other turn starts, and the choices hide."""
+    language: reactive[str] = reactive("", init=False, always_update=True)
+    """The conversation's language: the screen relabels itself when it is set (/lang, or a
+    conversation opened in this screen, whose new messages need labels too)."""
 
     def __init__(self, session: Session, offline: bool, mode: str = "") -> None:
         super().__init__()
@@ -119,7 +122,7 @@ class ChatScreen(Screen[None]):
         chat_input = self.chat_input
         chat_input.load_text(session.draft)
         chat_input.focus()
-        self._apply_language()
+        self.language = session.state.language
         await self.side_panel.show(self.session.state)
         self.message_view.anchor()
         last = session.messages[-1] if session.messages else None
@@ -208,9 +211,9 @@ class ChatScreen(Screen[None]):
         if event.widget is not None and event.widget.id == "earlier":
             self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
 
-    def _apply_language(self) -> None:
-        """Relabel the screen when the conversation's language changes."""
-        lang = self.session.state.language
+    def watch_language(self) -> None:
+        """Relabel the screen in the conversation's language."""
+        lang = self.language
         self.chat_input.placeholder = t("placeholder", lang)
         for badge in self.query("#mode-badge").results(Static):
             badge.update(t("offline_badge", lang))
@@ -363,7 +366,7 @@ class ChatScreen(Screen[None]):
         await self.side_panel.show(self.session.state)
         if event.context is not None:
             self.show_context(event.context)
-        self._apply_language()
+        self.language = self.session.state.language
 
     def show_context(self, use: ContextUse) -> None:
         self.side_panel.show_context(use, self.session.state.language)
