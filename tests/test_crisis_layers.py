@@ -30,6 +30,7 @@ HELD_OUT = {
         "crisis_holdout_2.yaml",
         "crisis_holdout_3.yaml",
         "crisis_holdout_4.yaml",
+        "crisis_holdout_5.yaml",
     )
 }
 
