@@ -84,10 +84,11 @@ def load_care(settings: Settings, cache: ContentCache | None = None) -> Care:
     The classifier layer comes with the encoder; with COACH_ENCODER=off the patterns alone run.
     """
     activate(settings.locales())
-    model = CrisisModel(settings.prompts(), shared_meaning()) if settings.encoder else None
-    crisis = (cache or content_cache(settings)).load(
-        "crisis", lambda: load_crisis(settings.prompts() / "safety")
+    cache = cache or content_cache(settings)
+    model = (
+        CrisisModel(settings.prompts(), shared_meaning(), cache.load) if settings.encoder else None
     )
+    crisis = cache.load("crisis", lambda: load_crisis(settings.prompts() / "safety"))
     return Care(crisis, settings.country, model)
 
 

@@ -3,6 +3,8 @@ and the graded reply (a pause for the high band, a direct question for the middl
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -127,6 +129,25 @@ def test_both_layers_catch_most_of_the_held_out_sets(model: CrisisModel, name: s
         assert sum(both.band(t) == "high" for t in neg) <= sum(
             patterns.band(t) == "high" for t in neg
         )
+
+
+def test_the_index_and_word_evidence_are_kept_between_starts(model: CrisisModel) -> None:
+    """Built once (a second of pure Python, competing with the interface), then kept: a
+    later start scores exactly as a fresh build does."""
+    kept: dict[str, object] = {}
+    builds: list[str] = []
+
+    def keep(name: str, build: Callable[[], object]) -> object:
+        if name not in kept:
+            builds.append(name)
+            kept[name] = pickle.loads(pickle.dumps(build()))  # as the content cache keeps it
+        return kept[name]
+
+    first, second = CrisisModel(PROMPTS, shared(), keep), CrisisModel(PROMPTS, shared(), keep)
+    assert first.prepare() and second.prepare()
+    assert builds == ["crisis-lexical"]
+    for text in ("i keep thinking everyone would be better off without me", "хочу стать бариста"):
+        assert second.score(text) == pytest.approx(model.score(text))
 
 
 def test_a_short_message_needs_more_to_be_asked_about(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
@@ -51,6 +51,8 @@ def script(text: str) -> Script:
     return "fil" if sum(w in _FILIPINO for w in words) >= 2 else "en"
 
 
+Keep = Callable[[str, Callable[[], Any]], Any]
+"""``keep(name, build)``: ``build()``'s result, or the one kept from the last start."""
 VECTORS = "classifier_vectors.npy"
 KEYS = "classifier_vectors.keys"
 """One line per row of VECTORS: the hash of the (normalized) text it encodes."""
@@ -135,11 +137,15 @@ def ordinary_texts(prompts: Traversable) -> list[str]:
 class CrisisModel:
     """Scores a message; the examples are encoded (or loaded) once, in whatever thread asks."""
 
-    def __init__(self, prompts: Traversable, meaning: Meaning) -> None:
+    def __init__(self, prompts: Traversable, meaning: Meaning, keep: Keep | None = None) -> None:
         # Nothing is read here: the app builds this before its first frame, and the data
         # (tens of kilobytes of YAML) is only needed once the encoder has loaded.
         self.prompts = prompts
         self.meaning = meaning
+        self.keep = keep
+        """Where the spelling index and word evidence built from this data are kept between
+        starts (the content cache): building them is a second of pure Python that would
+        otherwise compete with the interface for the interpreter while the app opens."""
         self._positive: Any = None
         self._negative: Any = None
         self._lock = threading.Lock()
@@ -215,8 +221,14 @@ class CrisisModel:
         import numpy as np
 
         labels = np.array(self._labels)
-        self._spelling = Index(self._texts)
-        self._evidence = Evidence(self._texts, [label == 1 for label in self._labels])
+
+        def lexical() -> tuple[Index, Evidence]:
+            positive = [label == 1 for label in self._labels]
+            return Index(self._texts), Evidence(self._texts, positive)
+
+        built = self.keep("crisis-lexical", lexical) if self.keep is not None else lexical()
+        self._spelling: Index = built[0]
+        self._evidence: Evidence = built[1]
         self._is_positive = labels == 1
         self._negative = vectors[labels == 0]
         self._positive = vectors[labels == 1]
