@@ -1,4 +1,4 @@
-"""The real app in a process of its own, for tests that kill it with SIGKILL mid-way."""
+"""The real app in a process of its own: its environment, and a process killed mid-way."""
 
 from __future__ import annotations
 
@@ -12,6 +12,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def coach_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A clean environment for `python -m coach` from this checkout: its own data folder, no
+    config file, UTF-8, and nothing of the machine's own (no API key, no HOME settings)."""
+    return {
+        "COACH_DATA_DIR": str(tmp_path / "data"),
+        "COACH_CONFIG": str(tmp_path / "none.toml"),
+        "PYTHONPATH": str(ROOT),
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/bin:/bin",
+        **extra,
+    }
 
 
 @contextmanager

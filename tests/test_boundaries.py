@@ -14,19 +14,9 @@ import pytest
 from coach.settings import resolve_settings
 from coach.store.db import Store
 from coach.store.opening import open_store
+from tests.processes import coach_env
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {
-        "COACH_DATA_DIR": str(tmp_path / "data"),
-        "COACH_CONFIG": str(tmp_path / "none.toml"),
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "PATH": "/usr/bin:/bin",
-        **extra,
-    }
 
 
 def coach(
@@ -41,16 +31,16 @@ def coach(
             shell=True,
             input=stdin,
             capture_output=True,
-            env=_env(tmp_path, **env),
+            env=coach_env(tmp_path, **env),
             timeout=120,
         )
     return subprocess.run(
-        argv, input=stdin, capture_output=True, env=_env(tmp_path, **env), timeout=120
+        argv, input=stdin, capture_output=True, env=coach_env(tmp_path, **env), timeout=120
     )
 
 
 def _store(tmp_path: Path) -> Store:
-    return open_store(resolve_settings(environ=_env(tmp_path)).data_dir)
+    return open_store(resolve_settings(environ=coach_env(tmp_path)).data_dir)
 
 
 # --- item 4: bytes that are not UTF-8 ---------------------------------------------------
@@ -107,7 +97,7 @@ def test_the_delete_prompt_shows_a_title_without_its_escape_sequences(tmp_path: 
     store.close()
     pid, fd = pty.fork()
     if pid == 0:  # the child: coach on the pty, answering the prompt with "n"
-        os.environ.update(_env(tmp_path))
+        os.environ.update(coach_env(tmp_path))
         os.execv(sys.executable, [sys.executable, "-m", "coach", "delete", conversation])
     seen = b""
     while b"[y/N]" not in seen:

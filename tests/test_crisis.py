@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,10 @@ from coach.engines.llm import LLMEngine
 from coach.engines.offline import OfflineEngine
 from coach.settings import resolve_settings
 from tests.conftest import llm_settings
+from tests.engines import OPENED, close_engines
 from tests.fake_openai import FakeOpenAI, Script
+
+__all__ = ["close_engines"]  # the autouse fixture that closes each test's engines
 
 PHRASES = yaml.safe_load((Path(__file__).parent / "crisis_phrases.yaml").read_text("utf-8"))
 TODAY = date(2026, 11, 21)
@@ -136,21 +138,11 @@ def test_figures_of_speech_keep_the_coaching_going(flow: Flow, lessons: LessonLi
     assert not reply.state.paused and reply.state.dream_job is not None
 
 
-_open: list[LLMEngine] = []
-
-
-@pytest.fixture(autouse=True)
-async def _close() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().aclose()
-
-
 def llm(server: FakeOpenAI, flow: Flow, lessons: LessonLibrary, **update: object) -> LLMEngine:
     settings = llm_settings(server.base_url, country="PH", **update)
     engine = build_engine(settings, flow, lessons, lambda: TODAY, load_care(settings))
     assert isinstance(engine, LLMEngine)
-    _open.append(engine)
+    OPENED.append(engine)
     return engine
 
 

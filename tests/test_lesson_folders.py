@@ -14,6 +14,7 @@ import pytest
 
 from coach.domain.files import UnreadableFile, read_limited, walk
 from coach.domain.lessons import load_folder
+from tests.processes import coach_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BOMB = """---
@@ -46,16 +47,6 @@ def hostile_folder(root: Path) -> Path:
     return folder
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "COACH_DATA_DIR": str(tmp_path / "data"),
-        "COACH_CONFIG": str(tmp_path / "none.toml"),
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "PATH": "/usr/bin:/bin",
-    }
-
-
 @pytest.mark.parametrize(
     "args",
     [("--plain", "--lessons"), ("lessons", "--lessons"), ("lessons", "--check")],
@@ -68,7 +59,7 @@ def test_a_hostile_folder_neither_hangs_nor_crashes(tmp_path: Path, args: tuple[
         [sys.executable, "-m", "coach", *args, str(folder)],
         input=b"",
         capture_output=True,
-        env=_env(tmp_path),
+        env=coach_env(tmp_path),
         timeout=60,
     )
     assert time.monotonic() - started < 30

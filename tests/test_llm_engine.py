@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -23,23 +23,15 @@ from coach.engines.base import ChatMessage, Chunk, Reply
 from coach.engines.errors import EngineError
 from coach.engines.llm import LLMEngine
 from tests.conftest import llm_settings
+from tests.engines import OPENED, close_engines
 from tests.fake_openai import FakeOpenAI, Script
 from tests.generate import many_lessons
 from tests.llm_script import ENGLISH_LLM, PLAN_NULLS
 
+__all__ = ["close_engines"]  # the autouse fixture that closes each test's engines
+
 TODAY = date(2026, 11, 21)
 SECRET = "sk-test-" + "s3cr3t" * 6
-
-
-_open: list[LLMEngine] = []
-
-
-@pytest.fixture(autouse=True)
-async def _close_engines() -> AsyncIterator[None]:
-    """Close every engine's HTTP client inside the test's own event loop."""
-    yield
-    while _open:
-        await _open.pop().aclose()
 
 
 def make_engine(
@@ -53,7 +45,7 @@ def make_engine(
     settings = llm_settings(base_url, **update)
     engine = build_engine(settings, flow, lessons, lambda: TODAY, activities=activities)
     assert isinstance(engine, LLMEngine)
-    _open.append(engine)
+    OPENED.append(engine)
     return engine
 
 
@@ -171,7 +163,7 @@ async def test_a_lesson_cannot_talk_the_model_into_skipping_ahead(
     library = LessonLibrary(lessons={**lessons.lessons, "evil": hostile})
     engine = build_engine(llm_settings(server.base_url), flow, library, lambda: TODAY)
     assert isinstance(engine, LLMEngine)
-    _open.append(engine)
+    OPENED.append(engine)
     state = engine.opening(CoachState()).state
     obey = [
         ("record_answer", {"question": q, "answer": "yes", "words": "yes"})
@@ -325,7 +317,7 @@ async def test_lessons_sit_inside_their_delimiters_and_the_request_inside_the_bu
     settings = llm_settings(server.base_url, model_overrides=overrides)
     engine = build_engine(settings, flow, library, lambda: TODAY)
     assert isinstance(engine, LLMEngine)
-    _open.append(engine)
+    OPENED.append(engine)
     state = opening(engine)
     history: list[ChatMessage] = []
     counter = TokenCounter("o200k_base")

@@ -16,11 +16,12 @@ from coach.domain.flow import Flow
 from coach.domain.lessons import LessonLibrary
 from coach.engines.base import ChatMessage
 from coach.engines.errors import EngineError
+from tests.engines import close_engines
 from tests.fake_openai import FakeOpenAI, Script, running
 from tests.llm_script import ENGLISH_LLM
-from tests.test_llm_servers import SECRET, _close_engines, make, run, start
+from tests.test_llm_servers import SECRET, make, run, start
 
-__all__ = ["_close_engines"]  # the autouse fixture that closes each test's engines
+__all__ = ["close_engines"]  # the autouse fixture that closes each test's engines
 
 
 VLLM_TOOLS = (

@@ -9,7 +9,7 @@ server is real HTTP on 127.0.0.1.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -24,21 +24,16 @@ from coach.engines.base import ChatMessage, Chunk, Reply
 from coach.engines.errors import EngineError
 from coach.engines.llm import LLMEngine
 from tests.conftest import llm_settings
+from tests.engines import OPENED, close_engines
 from tests.fake_openai import FakeOpenAI, Script, running
 from tests.llm_script import ENGLISH_LLM, SITUATION_NULLS
 from tests.scenarios import ENGLISH_ANSWERS, _Driver
 from tests.server_profiles import PROFILES
 
+__all__ = ["close_engines"]  # the autouse fixture that closes each test's engines
+
 TODAY = date(2026, 11, 21)
 SECRET = "sk-test-" + "k3y" * 12
-_open: list[LLMEngine] = []
-
-
-@pytest.fixture(autouse=True)
-async def _close_engines() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().aclose()
 
 
 @pytest.fixture(params=PROFILES)
@@ -51,7 +46,7 @@ def profiled(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
 def make(server: FakeOpenAI, flow: Flow, lessons: LessonLibrary, **update: Any) -> LLMEngine:
     engine = build_engine(llm_settings(server.base_url, **update), flow, lessons, lambda: TODAY)
     assert isinstance(engine, LLMEngine)
-    _open.append(engine)
+    OPENED.append(engine)
     return engine
 
 

@@ -23,21 +23,26 @@ from coach.settings import resolve_settings
 from coach.store.db import Store
 from coach.store.opening import open_store
 from tests.fake_openai import FakeOpenAI, Script
+from tests.processes import coach_env
 
 ROOT = Path(__file__).resolve().parents[1]
 _CONTROL = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {
-        "COACH_DATA_DIR": str(tmp_path / "data"),
-        "COACH_CONFIG": str(tmp_path / "none.toml"),
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "TERM": "xterm-256color",
-        "PATH": "/usr/bin:/bin",
-        **extra,
-    }
+    return coach_env(tmp_path, TERM="xterm-256color", **extra)  # the app runs in a terminal
+
+
+def _plain_with_model(tmp_path: Path, server: FakeOpenAI, output: int) -> subprocess.Popen[bytes]:
+    """`coach --plain` against the fake server; stdin stays open, as a person's would."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "coach", "--plain"],
+        cwd=ROOT,
+        env=_env(tmp_path, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test"),
+        stdin=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
+    )
 
 
 def _store(tmp_path: Path) -> Store:
@@ -162,14 +167,7 @@ def test_a_signal_mid_reply_in_plain_mode_keeps_what_was_streamed(
 ) -> None:
     reply = "Nursing is a fine goal, and the call center can pay for it. " * 20
     server.add(Script(text=reply, chunk_chars=4, delay=0.02))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "coach", "--plain"],
-        cwd=ROOT,
-        env=_env(tmp_path, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = _plain_with_model(tmp_path, server, subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
         proc.stdin.write(b"I want to be a nurse\n")
@@ -205,14 +203,7 @@ def test_plain_mode_saves_a_reply_as_it_streams(tmp_path: Path, server: FakeOpen
     """kill -9 mid-reply: what was saved in the last second is kept, marked partial."""
     reply = "Nursing is a fine goal, and the call center can pay for it. " * 20
     server.add(Script(text=reply, chunk_chars=4, delay=0.02))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "coach", "--plain"],
-        cwd=ROOT,
-        env=_env(tmp_path, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = _plain_with_model(tmp_path, server, subprocess.DEVNULL)
     assert proc.stdin is not None
     db = tmp_path / "data" / "coach.db"
 
