@@ -14,9 +14,12 @@ from coach.domain.state import CoachState, Work
 from coach.engines.base import Chunk, Reply
 from coach.engines.llm import LLMEngine
 from coach.session import Context, Session
+from tests.engines import close_engines
 from tests.fake_openai import FakeOpenAI, Script
 from tests.test_activities import ACTIVITIES, SAVINGS_EN
-from tests.test_llm_engine import _close_engines, make_engine  # noqa: F401 (closes engines)
+from tests.test_llm_engine import make_engine
+
+__all__ = ["close_engines"]  # the autouse fixture that closes each test's engines
 
 TODAY = date(2026, 11, 21)
 

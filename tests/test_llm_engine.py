@@ -41,7 +41,7 @@ def make_engine(
     activities: ActivityCatalog | None = None,
     **update: Any,
 ) -> LLMEngine:
-    """An engine against ``base_url``, closed after the test by ``_close_engines``."""
+    """An engine against ``base_url``, closed after the test by ``tests.engines.close_engines``."""
     settings = llm_settings(base_url, **update)
     engine = build_engine(settings, flow, lessons, lambda: TODAY, activities=activities)
     assert isinstance(engine, LLMEngine)
