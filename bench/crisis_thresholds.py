@@ -43,6 +43,9 @@ LOOKALIKE_FA = float(sys.argv[1]) if len(sys.argv) > 1 else 0.08
 EVERYDAY_FA = 0.02
 LOOKALIKE_FA_HIGH, EVERYDAY_FA_HIGH = 0.02, 0.005
 FOLDS = 5
+# Which fifth a phrase falls in moves a threshold by up to 0.025 (adding ten phrases once
+# moved English recall from 86% to 80%): three different splits, pooled, steady it.
+SEEDS = (7, 8, 9)
 
 
 def rows() -> tuple[list[tuple[str, int, str]], list[str]]:
@@ -59,9 +62,9 @@ def rows() -> tuple[list[tuple[str, int, str]], list[str]]:
     return out, always
 
 
-def scores(data: list[tuple[str, int, str]], always: list[str]) -> Any:
+def scores(data: list[tuple[str, int, str]], always: list[str], seed: int = 7) -> Any:
     order = list(range(len(data)))
-    random.Random(7).shuffle(order)
+    random.Random(seed).shuffle(order)
     result = np.zeros(len(data))
     for fold in range(FOLDS):
         test = set(order[fold::FOLDS])
@@ -80,7 +83,9 @@ def main() -> None:
     data, always = rows()
     settings = CrisisModel(files("coach.prompts"), shared())
     settings.prepare()
-    score = scores(data, always)
+    # Each phrase is scored once per split; the figures below count it once per split.
+    score = np.concatenate([scores(data, always, seed) for seed in SEEDS])
+    data = data * len(SEEDS)
     short = np.array([len(t.split()) < settings.settings.min_words for t, _, _ in data])
     score[short] = -9.0
     crisis = load_crisis(files("coach.prompts") / "safety")
@@ -122,10 +127,10 @@ def main() -> None:
         middle[lang], high[lang] = round(float(mid), 4), round(float(top), 4)
         found = either(mid)[pos]
         print(
-            f"{lang}: cross-validated recall {found.mean():.0%} ({found.sum()}/{pos.sum()}),"
-            f" false alarms {either(mid)[look].mean():.1%} on look-alikes"
-            f" ({paused(top)[look].mean():.1%} paused), {either(mid)[every].sum()}/{every.sum()}"
-            " everyday answers"
+            f"{lang}: cross-validated recall {found.mean():.0%} ({found.sum()}/{pos.sum()}"
+            f" over {len(SEEDS)} splits), false alarms {either(mid)[look].mean():.1%} on"
+            f" look-alikes ({paused(top)[look].mean():.1%} paused),"
+            f" {either(mid)[every].mean():.1%} of everyday answers"
         )
     print(f"\nhigh: {high}\nmiddle: {middle}\nveto: {veto}")
 
