@@ -27,6 +27,7 @@ from coach.domain.meaning import shared  # noqa: E402
 from coach.engines.care import Care  # noqa: E402
 
 HELD_OUT = [
+    ("held out 6 (never tuned on)", "crisis_holdout_6.yaml"),
     ("held out 5 (never tuned on)", "crisis_holdout_5.yaml"),
     ("held out 4 (never tuned on)", "crisis_holdout_4.yaml"),
     ("held out 3 (never tuned on)", "crisis_holdout_3.yaml"),

@@ -33,6 +33,7 @@ HELD_OUT = {
         "crisis_holdout_3.yaml",
         "crisis_holdout_4.yaml",
         "crisis_holdout_5.yaml",
+        "crisis_holdout_6.yaml",
     )
 }
 
