@@ -8,6 +8,7 @@ same durability. Its disk methods are synchronous; callers run them off the UI t
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,6 +106,10 @@ class Session:
         """The engine's history so far: complete messages in ``messages[:_said_upto]``."""
         self._said_upto = 0
         self._turn: Turn | None = None
+        self.sent = 0
+        """User messages recorded here: a draft read from the box before one is out of date."""
+        self._writes = threading.Lock()
+        """A draft saved from a timer's thread and a message sent never interleave."""
 
     @classmethod
     def new(cls, ctx: Context, language: Language) -> Session:
@@ -171,7 +176,9 @@ class Session:
         self._writable()
         text = text.replace("\x00", "")
         shown = Shown("user", text)
-        shown.id = self.ctx.store.add_message(self._ensure_saved(), "user", text)
+        with self._writes:
+            shown.id = self.ctx.store.add_message(self._ensure_saved(), "user", text)
+            self.sent += 1
         self.messages.append(shown)
         self.draft = ""
         return shown
@@ -375,13 +382,17 @@ class Session:
             return []
         return self.ctx.store.activity_versions(self.conversation_id, activity_id)
 
-    def save_draft(self, text: str) -> None:
+    def save_draft(self, text: str, sent: int | None = None) -> None:
         """Keep unsent input with the conversation. Blocking I/O.
 
         A new conversation is only created for it if there is text worth keeping; a
-        read-only window keeps its draft to itself.
+        read-only window keeps its draft to itself. ``sent`` is ``self.sent`` when the text
+        was read from the box: a message sent since then was that text, so it is not kept.
         """
-        if self.read_only or (self.conversation_id is None and not text.strip()):
-            return
-        self.ctx.store.set_draft(self._ensure_saved(), text)
-        self.draft = text
+        with self._writes:
+            if self.read_only or (self.conversation_id is None and not text.strip()):
+                return
+            if sent is not None and sent != self.sent:
+                return
+            self.ctx.store.set_draft(self._ensure_saved(), text)
+            self.draft = text

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import WorkerError, WorkerFailed
 
 from coach.domain.text import Language
@@ -26,13 +27,14 @@ from coach.session import Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
 from coach.store.records import StoreError
 from coach.ui.actions import ChatActions
-from coach.ui.background import Failed, in_thread, one_line
+from coach.ui.background import DRAFT_EVERY, Failed, in_thread, one_line
 from coach.ui.base import Options
 from coach.ui.commands import coach_commands
 from coach.ui.course_actions import CourseActions
 from coach.ui.keys import KEY_IDS
 from coach.ui.screens.chat import ChatScreen
 from coach.ui.strings import t
+from coach.ui.widgets.chat_input import ChatInput
 
 if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
     from coach.ui.screens.conversations import ConversationsScreen
@@ -94,6 +96,8 @@ class CoachApp(ChatActions, CourseActions):
         """What the top bar says about the engine when it is not offline (the model name)."""
         self.stopped_by: int | None = None
         """The signal that ended the app, if one did (the exit status is 128 + it)."""
+        self._draft_timer: Timer | None = None
+        self._draft_failing = False
 
     def _chat(self, session: Session) -> ChatScreen:
         return ChatScreen(session, self.offline, self.mode)
@@ -172,6 +176,33 @@ class CoachApp(ChatActions, CourseActions):
         if draft == chat.session.draft:
             return
         await in_thread(self._error, lambda: chat.session.save_draft(draft))  # a quit goes on
+
+    @on(ChatInput.Changed, "#input")
+    def _typed(self) -> None:
+        # Unsent words are kept while typing, not only on quitting: a crash or a power cut
+        # then loses at most DRAFT_EVERY seconds of them, as in the activity editor.
+        if self._draft_timer is None:  # not restarted per key: steady typing still saves
+            self._draft_timer = self.set_timer(DRAFT_EVERY, self._keep_typed)
+
+    @work(group="draft")
+    async def _keep_typed(self) -> None:
+        self._draft_timer = None
+        chat = self.chat
+        if chat is None:
+            return
+        session, draft = chat.session, chat.current_draft()
+        if draft == session.draft:
+            return  # loading a conversation's draft into the box is not typing it
+
+        def report(line: str) -> None:  # once, not every second of typing on a full disk
+            if not self._draft_failing:
+                self._error(line)
+            self._draft_failing = True
+
+        sent = session.sent  # read with the box: a message sent before the write outdates it
+        done = await in_thread(report, lambda: session.save_draft(draft, sent))
+        if not isinstance(done, Failed):
+            self._draft_failing = False
 
     @work(exclusive=True, group="open")
     async def open_conversation(self, conversation_id: str, switch: bool = True) -> None:
@@ -300,13 +331,23 @@ class CoachApp(ChatActions, CourseActions):
         is a programming error; Textual cannot carry on after one in a message handler, so
         the app ends, as the CLI's last guard would. Under test (headless) or with
         COACH_DEBUG set, Textual's own handling runs: the traceback, and the test fails.
+        Either way the words in the message box are saved first, as the conversation's draft.
         """
+        self._keep_draft_now()
         if self.is_headless or os.environ.get("COACH_DEBUG"):
             super()._handle_exception(error)
             return
         cause = error.error if isinstance(error, WorkerFailed) else error
         self._return_code = 1
         self.panic(Text(f"coach: unexpected error: {type(cause).__name__}: {one_line(cause)}"))
+
+    def _keep_draft_now(self) -> None:
+        chat = self.chat
+        # On this thread, at once: the app is ending. Whatever fails here (the bug may be in
+        # the screen itself) must not replace the error being reported, so nothing escapes.
+        with contextlib.suppress(Exception):
+            if chat is not None and chat.current_draft() != chat.session.draft:
+                chat.session.save_draft(chat.current_draft(), chat.session.sent)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

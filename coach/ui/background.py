@@ -12,6 +12,9 @@ from coach.store.records import StoreError
 
 T = TypeVar("T")
 
+DRAFT_EVERY = 1.0
+"""Seconds between draft saves while the user types: a crash loses at most this much."""
+
 EXPECTED: Final = (StoreError, EngineError, OSError)
 """What a user's disk, database or server can do to us. Anything else is a bug and must surface."""
 

@@ -22,13 +22,10 @@ from coach.domain.activities import Activity
 from coach.domain.text import Language, clean_for_display, word_count
 from coach.session import MESSAGE_LIMIT, Session
 from coach.store.records import ActivityVersion
-from coach.ui.background import FAILED, Failed, in_thread
+from coach.ui.background import DRAFT_EVERY, FAILED, Failed, in_thread
 from coach.ui.strings import t
 from coach.ui.widgets.chat_input import CleanTextArea
 from coach.ui.widgets.key_bar import KeyBar
-
-DRAFT_EVERY = 1.0
-"""Seconds between draft saves while the user types: a crash loses at most this much."""
 
 
 class ActivityScreen(Screen[bool]):
