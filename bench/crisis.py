@@ -3,9 +3,9 @@
 Run with `make bench` (or `python bench/crisis.py`). Sets:
 - `prompts/safety/phrases.yaml`: the classifier is trained on it (its figures flatter);
 - `prompts/safety/validation.yaml`: the thresholds in classifier.yaml were chosen on it;
-- `tests/crisis_holdout_2.yaml` and `tests/crisis_holdout.yaml`: held out, each written
-  before any measurement on it and never tuned on: the honest estimate, first in the README's
-  Safety table (the second was written by someone who had seen none of the other data);
+- `tests/crisis_holdout_7.yaml`: held out, written blind before any measurement on it and
+  never tuned on: the honest estimate, first in the README's Safety table. Sets 1 to 6 were
+  measured the same way when fresh and then joined the training data;
 - `tests/crisis_phrases.yaml` `held_out`: the older held-out set of the patterns.
 """
 
@@ -27,12 +27,7 @@ from coach.domain.meaning import shared  # noqa: E402
 from coach.engines.care import Care  # noqa: E402
 
 HELD_OUT = [
-    ("held out 6 (never tuned on)", "crisis_holdout_6.yaml"),
-    ("held out 5 (never tuned on)", "crisis_holdout_5.yaml"),
-    ("held out 4 (never tuned on)", "crisis_holdout_4.yaml"),
-    ("held out 3 (never tuned on)", "crisis_holdout_3.yaml"),
-    ("held out 2 (never tuned on)", "crisis_holdout_2.yaml"),
-    ("held out (never tuned on)", "crisis_holdout.yaml"),
+    ("held out 7 (never tuned on)", "crisis_holdout_7.yaml"),
 ]
 
 

@@ -27,14 +27,7 @@ from coach.engines.offline import OfflineEngine
 PROMPTS = files("coach.prompts")
 HELD_OUT = {
     name: yaml.safe_load((Path(__file__).parent / name).read_text("utf-8"))
-    for name in (
-        "crisis_holdout.yaml",
-        "crisis_holdout_2.yaml",
-        "crisis_holdout_3.yaml",
-        "crisis_holdout_4.yaml",
-        "crisis_holdout_5.yaml",
-        "crisis_holdout_6.yaml",
-    )
+    for name in ("crisis_holdout_7.yaml",)
 }
 
 
