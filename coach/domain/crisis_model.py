@@ -245,7 +245,7 @@ class CrisisModel:
         vector = self.meaning.vectors([text])[0]
         meaning = self._margin(np.concatenate([self._positive @ vector, self._negative @ vector]))
         weight = self.settings.spelling
-        spelling = self._margin(np.array(self._spelling.similarities(text)), spelling=True)
+        spelling = self._margin(self._spelling.similarities(text), spelling=True)
         evidence = self.settings.evidence * self._evidence.score(text)
         return (1 - weight) * meaning + weight * spelling + evidence
 
