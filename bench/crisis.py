@@ -3,8 +3,8 @@
 Run with `make bench` (or `python bench/crisis.py`). Sets:
 - `prompts/safety/phrases.yaml`: the classifier is trained on it (its figures flatter);
 - `prompts/safety/validation.yaml`: the thresholds in classifier.yaml were chosen on it;
-- `tests/crisis_holdout_7.yaml`: held out, written blind before any measurement on it and
-  never tuned on: the honest estimate, first in the README's Safety table. Sets 1 to 6 were
+- `tests/crisis_holdout_8.yaml`: held out, written blind before any measurement on it and
+  never tuned on: the honest estimate, first in the README's Safety table. Sets 1 to 7 were
   measured the same way when fresh and then joined the training data;
 - `tests/crisis_phrases.yaml` `held_out`: the older held-out set of the patterns.
 """
@@ -27,7 +27,7 @@ from coach.domain.meaning import shared  # noqa: E402
 from coach.engines.care import Care  # noqa: E402
 
 HELD_OUT = [
-    ("held out 7 (never tuned on)", "crisis_holdout_7.yaml"),
+    ("held out 8 (never tuned on)", "crisis_holdout_8.yaml"),
 ]
 
 

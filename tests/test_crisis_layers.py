@@ -27,7 +27,7 @@ from coach.engines.offline import OfflineEngine
 PROMPTS = files("coach.prompts")
 HELD_OUT = {
     name: yaml.safe_load((Path(__file__).parent / name).read_text("utf-8"))
-    for name in ("crisis_holdout_7.yaml",)
+    for name in ("crisis_holdout_8.yaml",)
 }
 
 
