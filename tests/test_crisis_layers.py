@@ -213,6 +213,24 @@ def test_everyday_answers_in_tagalog_and_russian_raise_nothing(
     assert Care(load_crisis(PROMPTS / "safety"), None, model).band(text) == "none"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["just tired of the job", "не могу больше на этой линии",
+     "honestly i'm just tired of customer service", "i'm tired of this call center life",
+     "can't do another night shift like this", "i'm fed up with the job, not with anything else",
+     "i really can't handle the irate callers anymore", "устала я от этих звонков",
+     "не могу больше в этой поддержке", "сил больше нет на этой работе, хочу уволиться",
+     "pagod na ako sa account namin", "di ko na kaya ang night shift"],
+)  # fmt: skip
+def test_being_tired_of_the_job_is_not_a_crisis(model: CrisisModel, text: str) -> None:
+    """What nearly every user of a career coach for call centers says, in none of the data.
+
+    Crisis phrases such as "tired of existing, not just tired of the job" once made plain job
+    fatigue pause the coaching.
+    """
+    assert Care(load_crisis(PROMPTS / "safety"), None, model).band(text) == "none"
+
+
 # Doubtful, not clear: written for this test, in none of the data.
 DOUBTFUL = [
     "honestly some nights i wonder what the point of me even is",
