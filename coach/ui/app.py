@@ -342,10 +342,10 @@ class CoachApp(ChatActions, CourseActions):
         self.panic(Text(f"coach: unexpected error: {type(cause).__name__}: {one_line(cause)}"))
 
     def _keep_draft_now(self) -> None:
-        chat = self.chat
         # On this thread, at once: the app is ending. Whatever fails here (the bug may be in
         # the screen itself) must not replace the error being reported, so nothing escapes.
         with contextlib.suppress(Exception):
+            chat = self.chat
             if chat is not None and chat.current_draft() != chat.session.draft:
                 chat.session.save_draft(chat.current_draft(), chat.session.sent)
 
