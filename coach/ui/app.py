@@ -23,7 +23,7 @@ from textual.worker import WorkerError, WorkerFailed
 
 from coach.domain.text import Language
 from coach.engines.errors import EngineError
-from coach.session import Context, Session, make_title, open_elsewhere
+from coach.session import MESSAGE_LIMIT, Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
 from coach.store.records import StoreError
 from coach.ui.actions import ChatActions
@@ -193,6 +193,8 @@ class CoachApp(ChatActions, CourseActions):
         session, draft = chat.session, chat.current_draft()
         if draft == session.draft:
             return  # loading a conversation's draft into the box is not typing it
+        if len(draft) > MESSAGE_LIMIT:
+            return  # a paste too long to send stays in the box, not rewritten every second
 
         def report(line: str) -> None:  # once, not every second of typing on a full disk
             if not self._draft_failing:
