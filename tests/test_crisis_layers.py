@@ -236,6 +236,8 @@ DOUBTFUL = [
     "honestly some nights i wonder what the point of me even is",
     "lately i feel like nothing i do matters and i'm so tired of all of it",
     "i keep thinking it would be easier to just not deal with any of it anymore",
+    "some days i wonder what the point of any of it is",
+    "sometimes i just want to disappear for a while, no calls, no people",
 ]
 
 
