@@ -27,6 +27,7 @@ from coach.stdio import ask, repair_streams, say
 from coach.store.db import Store, StoreError
 
 if TYPE_CHECKING:
+    from coach.opening_cache import Slot
     from coach.session import Context
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -276,11 +277,20 @@ def _plain_wanted(flag: bool, closed: frozenset[str] = frozenset()) -> bool:
     return not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
 
 
+def _opening_slot(argv: Sequence[str] | None) -> Slot | None:
+    """Where this start keeps its first screen for the next, when it could be drawn from it."""
+    from coach.opening_cache import quick_start_wanted, slot_for
+
+    line = list(sys.argv[1:] if argv is None else argv)
+    return slot_for(line, os.environ) if quick_start_wanted(line, os.environ) else None
+
+
 def _run_app(
     settings: Settings,
     resume: str | None,
     plain: bool = False,
     closed: frozenset[str] = frozenset(),
+    slot: Slot | None = None,
 ) -> int:
     if "stdout" in closed:  # answers written nowhere would be a conversation nobody sees
         return _fail("standard output is closed; coach has nowhere to write its answers")
@@ -288,13 +298,18 @@ def _run_app(
 
     ctx = build_context(settings)
     try:
-        return _run_with(ctx, settings, resume, plain, closed)
+        return _run_with(ctx, settings, resume, plain, closed, slot)
     finally:
         ctx.store.close()  # and with it the lease on the conversation that was open
 
 
 def _run_with(
-    ctx: Context, settings: Settings, resume: str | None, plain: bool, closed: frozenset[str]
+    ctx: Context,
+    settings: Settings,
+    resume: str | None,
+    plain: bool,
+    closed: frozenset[str],
+    slot: Slot | None = None,
 ) -> int:
     _need_writes(ctx.store)
     resume_id: str | None = None
@@ -316,31 +331,60 @@ def _run_with(
         return run_plain(ctx, settings.language, resume_id, sys.stdin, sys.stdout, sys.stderr, echo)
     from coach.ui.factory import build_app
 
-    app = build_app(settings, ctx, resume_id)
+    app = build_app(settings, ctx, resume_id, slot)
     app.run()
     return app.return_code or EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the coach command line; returns the exit status."""
-    closed = repair_streams()
-    parser = _parser()
+def _arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     # Arguments that are not file names (ids, model names, URLs) are text: bytes that were
     # not UTF-8 become U+FFFD here, once. File names keep them, to name the real file.
     for name, value in vars(args).items():
         if isinstance(value, str):
             setattr(args, name, without_surrogates(value))
+    return args
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    lesson_dirs = [*(args.lessons or []), *(getattr(args, "sub_lessons", None) or [])]
+    settings = resolve_settings(
+        lesson_dirs=lesson_dirs,
+        language=args.lang,
+        model=getattr(args, "tokens_model", None) or args.model,
+        base_url=args.base_url,
+        offline=args.offline,
+    )
+    activate(settings.locales())  # every command reads and writes in these languages
+    return settings
+
+
+def prepare_app(argv: Sequence[str]) -> tuple[Settings, Context]:
+    """Settings and the wired context for a new conversation in the full-screen app.
+
+    What ``main`` does before starting the app, for a start drawn from the opening cache
+    (coach.ui.factory.run_from_opening), which runs this after its first frame. Raises on
+    anything ``main`` would report; that start then runs ``main``, which reports it.
+    """
+    from coach.bootstrap import build_context
+
+    settings = _settings(_arguments(_parser(), argv))
+    ctx = build_context(settings)
     try:
-        lesson_dirs = [*(args.lessons or []), *(getattr(args, "sub_lessons", None) or [])]
-        settings = resolve_settings(
-            lesson_dirs=lesson_dirs,
-            language=args.lang,
-            model=getattr(args, "tokens_model", None) or args.model,
-            base_url=args.base_url,
-            offline=args.offline,
-        )
-        activate(settings.locales())  # every command reads and writes in these languages
+        _need_writes(ctx.store)
+    except BaseException:
+        ctx.store.close()
+        raise
+    return settings, ctx
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the coach command line; returns the exit status."""
+    closed = repair_streams()
+    parser = _parser()
+    args = _arguments(parser, argv)
+    try:
+        settings = _settings(args)
         if args.command is not None:
             gc.enable()  # paused for start-up only (coach/start.py); the app's first frame
         if args.command == "lessons":
@@ -365,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return count_tokens(settings, args.files, sys.stdout, sys.stderr)
         if args.command == "export":
             return _cmd_export(settings, args.id, args.format, args.output)
-        return _run_app(settings, args.resume, args.plain, closed)
+        return _run_app(settings, args.resume, args.plain, closed, _opening_slot(argv))
     except UnknownLanguage as exc:  # a usage error, like any other bad argument
         parser.error(str(exc))
     except (SettingsError, StoreError, LocaleError) as exc:

@@ -8,7 +8,7 @@ from textual.worker import WorkerFailed
 from coach.session import Context, Session
 from coach.settings import Settings
 from coach.store.opening import open_store
-from coach.ui import app as app_module
+from coach.ui import drafts
 from coach.ui.app import CoachApp
 from coach.ui.widgets.chat_input import ChatInput
 from tests.pilot import SIZE, chat, make_app, send
@@ -27,7 +27,7 @@ def _draft_on_disk(settings: Settings) -> str | None:
 async def test_typing_keeps_the_draft_without_quitting(
     settings: Settings, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "DRAFT_EVERY", 0.05)
+    monkeypatch.setattr(drafts, "DRAFT_EVERY", 0.05)
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "a nurse")
@@ -51,7 +51,7 @@ async def test_a_new_conversation_is_kept_for_its_draft_alone(
     settings: Settings, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Typing in a fresh conversation is worth keeping even before anything is sent."""
-    monkeypatch.setattr(app_module, "DRAFT_EVERY", 0.05)
+    monkeypatch.setattr(drafts, "DRAFT_EVERY", 0.05)
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"nurse")

@@ -5,14 +5,15 @@ Each action is what a palette entry or key runs; ``CoachApp`` inherits them, so 
 
 from __future__ import annotations
 
-from coach.domain.locale import next_language
-from coach.domain.plan import render_plan_card
-from coach.domain.text import clean_for_display
-from coach.session import Session, make_title
+from typing import TYPE_CHECKING
+
 from coach.store.private import private_folder, write_private
 from coach.ui.background import FAILED, Failed, in_thread
 from coach.ui.base import CoachBase
 from coach.ui.strings import t
+
+if TYPE_CHECKING:  # the domain loads after the first frame (coach.ui.opening); imports below
+    from coach.session import Session
 
 
 class ChatActions(CoachBase):
@@ -24,6 +25,8 @@ class ChatActions(CoachBase):
         await self.push_screen(HelpScreen(self.language, self.options.keymap))
 
     def _copy(self, text: str) -> None:
+        from coach.domain.text import clean_for_display
+
         lang = self.language
         if not text.strip():
             self.notify(t("nothing_to_copy", lang), markup=False)
@@ -37,12 +40,16 @@ class ChatActions(CoachBase):
         self._copy(replies[-1].content if replies else "")
 
     def action_copy_plan(self) -> None:
+        from coach.domain.plan import render_plan_card
+
         chat = self.chat
         state = chat.session.state if chat else None
         card = render_plan_card(state, self.ctx.flow, self.ctx.lessons) if state else ""
         self._copy(card)
 
     async def action_switch_language(self) -> None:
+        from coach.domain.locale import next_language
+
         chat = self.chat
         if chat is not None and not chat.busy:
             other = next_language(chat.session.state.language)  # the engine's /lang
@@ -56,6 +63,7 @@ class ChatActions(CoachBase):
         return chat.session
 
     async def action_rename_current(self) -> None:
+        from coach.session import make_title
         from coach.ui.screens.rename import RenameScreen
 
         session = self._saved()

@@ -9,48 +9,41 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.worker import WorkerError, WorkerFailed
 
-from coach.domain.text import Language
-from coach.engines.errors import EngineError
-from coach.session import MESSAGE_LIMIT, Context, Session, make_title, open_elsewhere
 from coach.store.prefs import load_prefs, save_prefs
-from coach.store.records import StoreError
 from coach.ui.actions import ChatActions
-from coach.ui.background import DRAFT_EVERY, Failed, in_thread, one_line
-from coach.ui.base import Options
+from coach.ui.background import Failed, in_thread, one_line
+from coach.ui.base import Loading, Options, Wiring
 from coach.ui.commands import coach_commands
 from coach.ui.course_actions import CourseActions
+from coach.ui.drafts import DraftActions
 from coach.ui.keys import KEY_IDS
-from coach.ui.screens.chat import ChatScreen
 from coach.ui.strings import t
-from coach.ui.widgets.chat_input import ChatInput
 
-if TYPE_CHECKING:  # the list screen (and DataTable) load on first use, off the first frame
+# Imported where used: a start drawn from the opening cache paints its first frame before
+# the session, the store and the chat screen (and pydantic, YAML, Markdown) are loaded.
+if TYPE_CHECKING:
+    from coach.opening_cache import Opening
+    from coach.session import Session
+    from coach.ui.screens.chat import ChatScreen
     from coach.ui.screens.conversations import ConversationsScreen
 
 
 WARM_UP_DELAY = 0.3
+KEEP_OPENING_DELAY = 1.0
+"""Seconds after the first chat screen that it is kept: the key bar has filled in by then."""
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 """Closing the window (SIGHUP) or `kill` (SIGTERM): quit as Ctrl+Q does, draft kept."""
-
-
-@runtime_checkable
-class KeepsDraft(Protocol):
-    """A screen holding words the user has not saved (the activity editor)."""
-
-    async def keep_draft(self) -> None:
-        """Write them now: the app is quitting."""
 
 
 def _terminal_gone() -> bool:
@@ -72,42 +65,76 @@ def _collect_from_now_on() -> None:
     gc.enable()
 
 
-class CoachApp(ChatActions, CourseActions):
+class CoachApp(ChatActions, CourseActions, DraftActions):
     """coach's terminal UI."""
 
     TITLE = "coach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(
-        self,
-        ctx: Context,
-        language: Language,
-        resume_id: str | None = None,
-        notices: Iterable[tuple[str, bool]] = (),
-        mode: str = "",
-        options: Options | None = None,
-    ) -> None:
-        super().__init__(ctx, language, options)
+    def __init__(self, wiring: Wiring | Loading, resume_id: str | None = None) -> None:
+        loading = wiring if isinstance(wiring, Loading) else None
+        if isinstance(wiring, Wiring):
+            super().__init__(wiring.ctx, wiring.language, wiring.options)
+        else:
+            super().__init__(None, wiring.opening.language, Options(theme=wiring.opening.theme))
+        self._loading = loading
         self.resume_id = resume_id
-        self.notices = list(notices)
-        self.offline = ctx.engine.name == "offline"
-        self.mode = mode
+        self.notices: list[tuple[str, bool]] = []
+        self.offline = True
+        self.mode = ""
         """What the top bar says about the engine when it is not offline (the model name)."""
+        self._keep_opening: Callable[[Opening], None] | None = None
+        if isinstance(wiring, Wiring):
+            self._wire(wiring)
+        self.fell_back = False
+        """Loading after the opening screen failed: the ordinary start runs once this exits."""
+        self._loaded = asyncio.Event()
+        """Set once the context is loaded and the first chat screen is up."""
         self.stopped_by: int | None = None
         """The signal that ended the app, if one did (the exit status is 128 + it)."""
-        self._draft_timer: Timer | None = None
-        self._draft_failing = False
+
+    def _wire(self, wiring: Wiring) -> None:
+        self._ctx = wiring.ctx
+        self.options = wiring.options
+        self.notices = list(wiring.notices)
+        self.offline = wiring.ctx.engine.name == "offline"
+        self.mode = wiring.mode
+        self._keep_opening = wiring.keep_opening
 
     def _chat(self, session: Session) -> ChatScreen:
+        from coach.ui.screens.chat import ChatScreen
+
         return ChatScreen(session, self.offline, self.mode)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(_collect_from_now_on)
         loop = asyncio.get_running_loop()
         for signum in STOP_SIGNALS:  # only the main thread may; tests run elsewhere too
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._stop, signum)
+        if self._loading is not None:
+            from coach.ui.screens.opening import OpeningScreen
+
+            if self.options.theme in self.available_themes:
+                self.theme = self.options.theme
+            self.push_screen(OpeningScreen(self._loading.opening))
+            self._finish_loading(self._loading)
+            return
+        self.call_after_refresh(_collect_from_now_on)
+        self._started()
+        self._loaded.set()
+        if self.resume_id is None:
+            self.push_screen(self._chat(self._new_session()))
+        else:
+            self.open_conversation(self.resume_id, switch=False)
+
+    def _new_session(self) -> Session:
+        from coach.session import Session
+
+        return Session.new(self.ctx, self.language)
+
+    def _started(self) -> None:
+        """What follows the context's loading: theme, keys, notices, the warm-up."""
         if self.options.theme in self.available_themes:
             self.theme = self.options.theme
         unknown = set(self.options.keymap) - KEY_IDS
@@ -123,10 +150,70 @@ class CoachApp(ChatActions, CourseActions):
         # Not at once: importing openai or the encoder in a thread still holds the GIL much
         # of the time, and would slow the first frame. A turn sent sooner waits for the load.
         self.set_timer(WARM_UP_DELAY, self.warm_up)
-        if self.resume_id is None:
-            self.push_screen(self._chat(Session.new(self.ctx, self.language)))
-        else:
-            self.open_conversation(self.resume_id, switch=False)
+        if self.resume_id is None and self._keep_opening is not None:
+            self.set_timer(KEEP_OPENING_DELAY, self._keep_first_screen)
+
+    @work(group="start")
+    async def _finish_loading(self, loading: Loading) -> None:
+        """Load settings, content and the store, then put the real chat screen in place."""
+        from coach.ui.screens.opening import OpeningScreen
+
+        try:
+            wiring = await asyncio.to_thread(loading.load)
+        except Exception:  # whatever it is, the ordinary start, run next, reports it as always
+            self.fell_back = True
+            self._loaded.set()
+            self.exit(return_code=1)
+            return
+        self._wire(wiring)
+        self.language = wiring.language
+        opening = next((s for s in self.screen_stack if isinstance(s, OpeningScreen)), None)
+        typed, sent = (opening.typed, opening.sent) if opening is not None else ("", False)
+        chat = self._chat(self._new_session())
+        if opening is self.screen:
+            await self.switch_screen(chat)
+        else:  # a dialog over it (none should be): the chat goes on top
+            await self.push_screen(chat)
+        self._started()
+        chat.call_later(self._carry, chat, typed, sent)
+        self.call_after_refresh(_collect_from_now_on)
+
+    def _carry(self, chat: ChatScreen, typed: str, sent: bool) -> None:
+        """Words typed on the opening screen, and an Enter pressed there, reach the chat."""
+        if typed:
+            chat.chat_input.insert(typed)
+        if sent:
+            chat.chat_input.action_submit()
+        self._loaded.set()
+
+    async def _keep_first_screen(self) -> None:
+        """Keep what a new conversation's first screen shows, for the next start to paint."""
+        from coach.ui.screens.opening import capture
+        from coach.ui.widgets.key_bar import KeyBar
+
+        keep, chat = self._keep_opening, self.chat
+        if keep is None or chat is None or chat is not self.screen:
+            return
+        if any(m.role == "user" for m in chat.session.messages):
+            return  # the user's words never go into the cache
+        if self.focused is not chat.chat_input:  # still loading: the key bar follows focus
+            self.set_timer(KEEP_OPENING_DELAY, self._keep_first_screen)
+            return
+        chat.query_one(KeyBar).refresh_keys()  # as they are now, with the box focused
+        opening = capture(chat, chat.session.state.language, self.theme)
+        if opening is None or (self._loading is not None and opening == self._loading.opening):
+            return
+        # Not kept is not a failure: the next start is the ordinary one. Nothing to say.
+        await in_thread(lambda _line: None, lambda: keep(opening))
+
+    def close_store(self) -> None:
+        """Close the database, if it was opened (the factory calls this after the app ends)."""
+        if self._ctx is not None:
+            self._ctx.store.close()
+
+    def action_command_palette(self) -> None:
+        if self._loaded.is_set():  # its commands act on the context, loaded after the opening
+            super().action_command_palette()
 
     @work(group="warm-up")
     async def warm_up(self) -> None:
@@ -136,6 +223,8 @@ class CoachApp(ChatActions, CourseActions):
         modules, are frozen out of the garbage collector: a full collection traversing
         them paused the UI for 100-190 ms in the middle of a streamed reply.
         """
+        from coach.engines.errors import EngineError
+
         try:
             notices = await self.ctx.engine.warm_up()
         # The model client's import and set-up, the tokenizer's and the encoder's files: the
@@ -163,58 +252,17 @@ class CoachApp(ChatActions, CourseActions):
             lambda: save_prefs(path, {**load_prefs(path), "theme": theme}),
         )
 
-    async def _save_draft(self) -> None:
-        # An activity being written keeps its words too. Its screen loads on first use, so
-        # it is found by what it can do (a Protocol) rather than by its class.
-        for screen in self.screen_stack:
-            if isinstance(screen, KeepsDraft):
-                await screen.keep_draft()
-        chat = self.chat
-        if chat is None:
-            return
-        draft = chat.current_draft()
-        if draft == chat.session.draft:
-            return
-        await in_thread(self._error, lambda: chat.session.save_draft(draft))  # a quit goes on
-
-    @on(ChatInput.Changed, "#input")
-    def _typed(self) -> None:
-        # Unsent words are kept while typing, not only on quitting: a crash or a power cut
-        # then loses at most DRAFT_EVERY seconds of them, as in the activity editor.
-        if self._draft_timer is None:  # not restarted per key: steady typing still saves
-            self._draft_timer = self.set_timer(DRAFT_EVERY, self._keep_typed)
-
-    @work(group="draft")
-    async def _keep_typed(self) -> None:
-        self._draft_timer = None
-        chat = self.chat
-        if chat is None:
-            return
-        session, draft = chat.session, chat.current_draft()
-        if draft == session.draft:
-            return  # loading a conversation's draft into the box is not typing it
-        if len(draft) > MESSAGE_LIMIT:
-            return  # a paste too long to send stays in the box, not rewritten every second
-
-        def report(line: str) -> None:  # once, not every second of typing on a full disk
-            if not self._draft_failing:
-                self._error(line)
-            self._draft_failing = True
-
-        sent = session.sent  # read with the box: a message sent before the write outdates it
-        done = await in_thread(report, lambda: session.save_draft(draft, sent))
-        if not isinstance(done, Failed):
-            self._draft_failing = False
-
     @work(exclusive=True, group="open")
     async def open_conversation(self, conversation_id: str, switch: bool = True) -> None:
         """Load a saved conversation off the UI thread and show it."""
+        from coach.session import Session, open_elsewhere
+
         session = await in_thread(
             self._error, lambda: Session.resume(self.ctx, conversation_id, True)
         )
         if isinstance(session, Failed):
             if not switch:
-                self.push_screen(self._chat(Session.new(self.ctx, self.language)))
+                self.push_screen(self._chat(self._new_session()))
             return
         if session.read_only:  # another window has it: shown, but this one never writes
             self.notify(
@@ -232,7 +280,7 @@ class CoachApp(ChatActions, CourseActions):
 
     async def action_new_conversation(self) -> None:
         await self._save_draft()
-        await self._show(self._chat(Session.new(self.ctx, self.language)), switch=True)
+        await self._show(self._chat(self._new_session()), switch=True)
 
     async def action_conversations(self) -> None:
         from coach.ui.screens.conversations import ConversationsScreen
@@ -272,6 +320,8 @@ class CoachApp(ChatActions, CourseActions):
 
     def _automatic_title(self, conversation_id: str) -> str:
         """The title coach makes from the dream job and path. Blocking I/O (one read)."""
+        from coach.session import make_title
+
         return make_title(self.ctx.store.state(conversation_id), self.ctx.flow)
 
     def on_conversations_screen_resume(self, event: ConversationsScreen.Resume) -> None:
@@ -307,6 +357,10 @@ class CoachApp(ChatActions, CourseActions):
         rather than left to the last once-a-second save. After a signal the draft is saved
         first: with the window gone, nothing else can be counted on.
         """
+        await self._loaded.wait()  # still loading behind the opening screen: its words come too
+        if self._ctx is None:  # loading failed: the ordinary start runs next and says why
+            self.exit(return_code=1)
+            return
         if self.stopped_by is not None:
             await self._save_draft()
         chat = self.chat
@@ -320,6 +374,8 @@ class CoachApp(ChatActions, CourseActions):
         if self.stopped_by is not None and _terminal_gone():
             # The window closed (SIGHUP): there is no terminal left to restore, and Textual's
             # writer thread, dead on EIO, would block its exit forever. All is saved.
+            from coach.store.records import StoreError
+
             with contextlib.suppress(OSError, sqlite3.Error, StoreError):
                 self.ctx.store.close()
             os._exit(128 + self.stopped_by)
@@ -343,14 +399,7 @@ class CoachApp(ChatActions, CourseActions):
         self._return_code = 1
         self.panic(Text(f"coach: unexpected error: {type(cause).__name__}: {one_line(cause)}"))
 
-    def _keep_draft_now(self) -> None:
-        # On this thread, at once: the app is ending. Whatever fails here (the bug may be in
-        # the screen itself) must not replace the error being reported, so nothing escapes.
-        with contextlib.suppress(Exception):
-            chat = self.chat
-            if chat is not None and chat.current_draft() != chat.session.draft:
-                chat.session.save_draft(chat.current_draft(), chat.session.sent)
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield from coach_commands(self)
+        if self._ctx is not None:
+            yield from coach_commands(self)

@@ -6,21 +6,27 @@ import asyncio
 from collections.abc import Callable
 from typing import Final, TypeVar
 
-from coach.domain.text import clean_for_display
-from coach.engines.errors import EngineError
-from coach.store.records import StoreError
-
 T = TypeVar("T")
 
 DRAFT_EVERY = 1.0
 """Seconds between draft saves while the user types: a crash loses at most this much."""
 
-EXPECTED: Final = (StoreError, EngineError, OSError)
-"""What a user's disk, database or server can do to us. Anything else is a bug and must surface."""
+
+def expected() -> tuple[type[Exception], ...]:
+    """What a user's disk, database or server can do to us. Anything else is a bug and must surface.
+
+    A function, not a constant: the store and engine modules load after the first frame.
+    """
+    from coach.engines.errors import EngineError
+    from coach.store.records import StoreError
+
+    return (StoreError, EngineError, OSError)
 
 
 def one_line(exc: BaseException) -> str:
     """A failure as one line for the user; never a traceback, never a control character."""
+    from coach.domain.text import clean_for_display
+
     text = clean_for_display(str(exc)).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -40,6 +46,6 @@ async def in_thread(report: Callable[[str], object], work: Callable[[], T]) -> T
     """
     try:
         return await asyncio.to_thread(work)
-    except EXPECTED as exc:
+    except expected() as exc:
         report(one_line(exc))
         return FAILED

@@ -7,17 +7,21 @@ NotImplementedError.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from weakref import WeakSet
 
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from coach.domain.text import Language
-from coach.session import Context, Session
-from coach.ui.screens.chat import ChatScreen
+if TYPE_CHECKING:  # loaded after the first frame when it is drawn from the opening cache
+    from coach.domain.text import Language
+    from coach.opening_cache import Opening
+    from coach.session import Context
+    from coach.ui.screens.chat import ChatScreen
 
 
 @dataclass
@@ -30,10 +34,34 @@ class Options:
     theme: str | None = None
 
 
+@dataclass
+class Wiring:
+    """Everything the factory makes for the app from settings and the context."""
+
+    ctx: Context
+    language: Language
+    notices: list[tuple[str, bool]] = field(default_factory=list)
+    """Start-up notices (lesson problems, a database set aside): text, and whether a warning."""
+    mode: str = ""
+    """What the top bar says about the engine when it is not offline (the model name)."""
+    options: Options = field(default_factory=Options)
+    keep_opening: Callable[[Opening], None] | None = None
+    """Keeps a new conversation's first screen for the next start (coach.opening_cache)."""
+
+
+@dataclass
+class Loading:
+    """A start painted from the opening cache: the first screen now, the wiring after it."""
+
+    opening: Opening
+    load: Callable[[], Wiring]
+    """Runs in a thread after the first frame; raises whatever the ordinary start reports."""
+
+
 class CoachBase(App[None]):
     """The state the actions share, and the one place the interface language is kept."""
 
-    language: reactive[Language] = reactive[Language]("en", init=False)
+    language: reactive[Language] = reactive("en", init=False)
     """The language the interface speaks: the open conversation's, else the configured one.
 
     Widgets that show words watch it (the key bar); it follows the open conversation when a
@@ -41,9 +69,11 @@ class CoachBase(App[None]):
     another language).
     """
 
-    def __init__(self, ctx: Context, language: Language, options: Options | None = None) -> None:
+    def __init__(
+        self, ctx: Context | None, language: Language, options: Options | None = None
+    ) -> None:
         super().__init__()
-        self.ctx = ctx
+        self._ctx = ctx
         self.options = options or Options()
         self.set_reactive(CoachBase.language, language)
         self._followed: WeakSet[ChatScreen] = WeakSet()
@@ -55,8 +85,17 @@ class CoachBase(App[None]):
             self._screen_changed(screen)
 
     @property
+    def ctx(self) -> Context:
+        """Store, engine and content. Only the opening screen runs before they are loaded."""
+        if self._ctx is None:
+            raise RuntimeError("coach is still starting: the context is not loaded yet")
+        return self._ctx
+
+    @property
     def chat(self) -> ChatScreen | None:
         """The conversation on screen (the topmost chat), if any."""
+        from coach.ui.screens.chat import ChatScreen
+
         screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
         return screens[-1] if screens else None
 
@@ -67,6 +106,8 @@ class CoachBase(App[None]):
             self.language = chat.session.state.language
 
     def _screen_changed(self, screen: Screen[object]) -> None:
+        from coach.ui.screens.chat import ChatScreen
+
         if isinstance(screen, ChatScreen) and screen not in self._followed:
             self._followed.add(screen)
             # /lang, or first words in another language, change the conversation's language.
@@ -79,6 +120,8 @@ class CoachBase(App[None]):
 
     async def show_new_session(self) -> None:
         """Replace the open conversation with a new one (after deleting it)."""
+        from coach.session import Session
+
         chat = self.chat
         if chat is not None:
             await chat.load_session(Session.new(self.ctx, chat.session.state.language))

@@ -6,11 +6,14 @@ keys all land here, so the plain front end and the full-screen app mean the same
 
 from __future__ import annotations
 
-from coach.domain.activities import Activity
-from coach.domain.text import clean_for_display
+from typing import TYPE_CHECKING
+
 from coach.ui.background import FAILED, in_thread
 from coach.ui.base import CoachBase
 from coach.ui.strings import t
+
+if TYPE_CHECKING:  # the domain loads after the first frame (coach.ui.opening)
+    from coach.domain.activities import Activity
 
 
 class CourseActions(CoachBase):
@@ -45,6 +48,8 @@ class CourseActions(CoachBase):
 
     async def action_skip_activity(self) -> None:
         """Skip the offered activity; it stays in the course view to write later."""
+        from coach.domain.text import clean_for_display
+
         chat = self.chat
         activity = self._offered()
         if chat is None or activity is None:

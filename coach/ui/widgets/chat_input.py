@@ -10,8 +10,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
-from coach.domain.text import clean_for_display
-
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
@@ -23,6 +21,9 @@ class CleanTextArea(TextArea):
     """
 
     async def _on_paste(self, event: events.Paste) -> None:
+        # Here, not at the top: the opening screen shows this box before coach.domain loads.
+        from coach.domain.text import clean_for_display
+
         cleaned = clean_for_display(event.text)
         if cleaned == event.text:
             await super()._on_paste(event)
