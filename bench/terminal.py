@@ -48,11 +48,15 @@ def time_to_text(
     tmux = ["tmux", "-L", f"coach-bench-{os.getpid()}"]
     subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
     start = time.perf_counter()
-    subprocess.run(
-        [*tmux, "new-session", "-d", "-x", "100", "-y", "32", "-s", "b", *command],
+    new = [*tmux, "new-session", "-d", "-P", "-F", "#{pane_pid}", "-x", "100", "-y", "32"]
+    started = subprocess.run(
+        [*new, "-s", "b", *command],
         env={**os.environ, **env},
+        capture_output=True,
+        text=True,
         check=True,
     )
+    pid = int(started.stdout)
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(
@@ -65,3 +69,18 @@ def time_to_text(
         raise RuntimeError(f"{text!r} did not appear within {timeout:g} s")
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+        _wait_until_gone(pid)
+
+
+def _wait_until_gone(pid: int, seconds: float = 10) -> None:
+    """Wait for the program to end after its window closed, so that a start still loading
+    in the background (coach.ui.screens.opening) cannot slow the next one measured."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state == "Z":
+            return
+        time.sleep(0.01)

@@ -4,6 +4,7 @@ like the chat it stands for, takes typing, and hands over to the real chat scree
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from collections.abc import Callable
 
@@ -27,7 +28,7 @@ async def kept_opening(settings: Settings, ctx: Context) -> Opening:
         await pilot.pause(0.3)  # the key bar fills in after the first refresh
         screen = pilot.app.screen
         assert isinstance(screen, ChatScreen)
-        opening = capture(screen, "en", pilot.app.theme)
+        opening = capture(screen, "en", pilot.app.options.theme)
     assert opening is not None
     return opening
 
@@ -61,11 +62,11 @@ async def test_the_opening_screen_looks_like_the_chat_it_stands_for(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, OpeningScreen)
-        assert capture(app.screen, "en", app.theme) == opening  # widget by widget
+        assert capture(app.screen, "en", app.options.theme) == opening  # widget by widget
         release.set()
         chat = await until_chat(app)
         await pilot.pause(0.3)
-        assert capture(chat, "en", app.theme) == opening
+        assert capture(chat, "en", app.options.theme) == opening
 
 
 async def test_words_typed_before_loading_ends_are_sent_once_it_has(
@@ -133,7 +134,7 @@ async def test_a_new_conversations_first_screen_is_kept_for_the_next_start(
         await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, ChatScreen)
-        shown = capture(screen, "en", app.theme)
+        shown = capture(screen, "en", app.options.theme)
     found = read(slot)
     assert found is not None
     assert found == (shown, settings.data_dir)
@@ -153,3 +154,22 @@ async def test_a_resumed_conversation_is_never_kept(
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
     assert not slot.path.exists()  # the user's words are never in the cache
+
+
+async def test_a_signal_while_loading_quits_once_loaded_keeping_what_was_typed(
+    settings: Settings, ctx: Context
+) -> None:
+    opening = await kept_opening(settings, ctx)
+    load, release = held(lambda: wiring(settings, ctx))
+    app = CoachApp(Loading(opening, load))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"half a tho")
+        app._stop(signal.SIGTERM)  # `kill`, with coach still loading
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+    assert app.return_code == 128 + signal.SIGTERM
+    latest = ctx.store.latest()
+    assert latest is not None
+    assert ctx.store.conversation(latest).draft == "half a tho"

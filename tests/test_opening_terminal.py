@@ -61,7 +61,8 @@ def test_typing_at_once_on_a_start_from_the_kept_opening(tmp_path: Path, tmux: l
     start()  # the ordinary start, which keeps its first screen after about a second
     wait(lambda: any(cache.glob("opening-*.json")))
     quit_()
-    kept = next(cache.glob("opening-*.json")).read_bytes()
+    kept = next(cache.glob("opening-*.json"))
+    written = kept.stat().st_mtime_ns
 
     start()
     subprocess.run([*tmux, "send-keys", "-t", "t", "-l", "a nurse"], check=True)
@@ -69,9 +70,44 @@ def test_typing_at_once_on_a_start_from_the_kept_opening(tmp_path: Path, tmux: l
     wait(lambda: screen(tmux).count("nurse") >= 2)  # the words, and the coach's reply to them
     quit_()
 
-    assert next(cache.glob("opening-*.json")).read_bytes() == kept  # it looked the same
+    # An ordinary start writes its first screen every time; one drawn from the kept screen
+    # writes only when the real one differs. Unwritten: this start was drawn from it.
+    assert kept.stat().st_mtime_ns == written
     exported = subprocess.run(
         [COACH, "export", "--format", "json"], env=env, capture_output=True, text=True, check=True
     )
     said = [m["content"] for m in json.loads(exported.stdout)["messages"] if m["role"] == "user"]
     assert said == ["a nurse"]
+
+
+def test_closing_the_window_while_loading_ends_coach(tmp_path: Path, tmux: list[str]) -> None:
+    """The window closed (SIGHUP) just after the kept screen was drawn, with coach still
+    loading behind it: coach ends, rather than drawing the chat into a terminal that is gone."""
+    assert COACH is not None
+    cache = tmp_path / "cache"
+    env = {**os.environ, "COACH_CACHE_DIR": str(cache), "TERM": "xterm-256color"}
+
+    def start() -> int:
+        new = [*tmux, "new-session", "-d", "-P", "-F", "#{pane_pid}", "-x", "100", "-y", "32"]
+        done = subprocess.run([*new, "-s", "t", COACH], env=env, capture_output=True, text=True)
+        return int(done.stdout)
+
+    def close(pid: int) -> None:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+        wait(lambda: _gone(pid), seconds=10)
+
+    first = start()
+    wait(lambda: any(cache.glob("opening-*.json")))
+    close(first)
+    for _ in range(3):
+        pid = start()
+        wait(lambda: "dream job" in screen(tmux))
+        close(pid)
+
+
+def _gone(pid: int) -> bool:
+    """Ended: no such process, or one that only waits to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True

@@ -5,20 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
-import signal
-import sqlite3
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import WorkerError, WorkerFailed
 
 from coach.store.prefs import load_prefs, save_prefs
 from coach.ui.actions import ChatActions
@@ -26,8 +20,8 @@ from coach.ui.background import Failed, in_thread, one_line
 from coach.ui.base import Loading, Options, Wiring
 from coach.ui.commands import coach_commands
 from coach.ui.course_actions import CourseActions
-from coach.ui.drafts import DraftActions
 from coach.ui.keys import KEY_IDS
+from coach.ui.quitting import STOP_SIGNALS, QuitActions
 from coach.ui.strings import t
 
 # Imported where used: a start drawn from the opening cache paints its first frame before
@@ -40,20 +34,10 @@ if TYPE_CHECKING:
 
 
 WARM_UP_DELAY = 0.3
+SHOWN_TIMEOUT = 5.0
+"""Seconds the opening screen waits for the chat to show its session before giving way."""
 KEEP_OPENING_DELAY = 1.0
 """Seconds after the first chat screen that it is kept: the key bar has filled in by then."""
-STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
-"""Closing the window (SIGHUP) or `kill` (SIGTERM): quit as Ctrl+Q does, draft kept."""
-
-
-def _terminal_gone() -> bool:
-    """True when the terminal hung up: a write to it, even of nothing, fails (EIO)."""
-    stream = sys.__stderr__  # where Textual writes
-    try:
-        os.write(stream.fileno() if stream is not None else 2, b"")
-    except (OSError, ValueError):
-        return True
-    return False
 
 
 def _collect_from_now_on() -> None:
@@ -65,7 +49,7 @@ def _collect_from_now_on() -> None:
     gc.enable()
 
 
-class CoachApp(ChatActions, CourseActions, DraftActions):
+class CoachApp(ChatActions, CourseActions, QuitActions):
     """coach's terminal UI."""
 
     TITLE = "coach"
@@ -118,7 +102,9 @@ class CoachApp(ChatActions, CourseActions, DraftActions):
             if self.options.theme in self.available_themes:
                 self.theme = self.options.theme
             self.push_screen(OpeningScreen(self._loading.opening))
-            self._finish_loading(self._loading)
+            # After the first paint, not before: the loading thread holds the GIL much of
+            # the time, and started at once it slowed the very frame this is all for.
+            self.call_after_refresh(self._finish_loading, self._loading)
             return
         self.call_after_refresh(_collect_from_now_on)
         self._started()
@@ -169,22 +155,41 @@ class CoachApp(ChatActions, CourseActions, DraftActions):
         self.language = wiring.language
         opening = next((s for s in self.screen_stack if isinstance(s, OpeningScreen)), None)
         typed, sent = (opening.typed, opening.sent) if opening is not None else ("", False)
+        if self.stopped_by is not None:  # a signal came meanwhile: quit, and draw nothing more
+            await self._quit_from_opening(typed)  # (a closed window's terminal takes no writes)
+            return
         chat = self._chat(self._new_session())
-        if opening is self.screen:
-            await self.switch_screen(chat)
-        else:  # a dialog over it (none should be): the chat goes on top
-            await self.push_screen(chat)
-        self._started()
-        chat.call_later(self._carry, chat, typed, sent)
-        self.call_after_refresh(_collect_from_now_on)
-
-    def _carry(self, chat: ChatScreen, typed: str, sent: bool) -> None:
-        """Words typed on the opening screen, and an Enter pressed there, reach the chat."""
-        if typed:
-            chat.chat_input.insert(typed)
+        # One paint from the opening screen to the loaded chat: drawn before its messages
+        # are mounted, the chat would flash up empty for a frame.
+        with self.batch_update():
+            if opening is self.screen:
+                await self.switch_screen(chat)
+            else:  # a dialog over it (none should be): the chat goes on top
+                await self.push_screen(chat)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(chat.shown.wait(), SHOWN_TIMEOUT)
+            self._started()
+            if typed:  # the words typed on the opening screen, and an Enter pressed there
+                chat.chat_input.insert(typed)
         if sent:
             chat.chat_input.action_submit()
         self._loaded.set()
+        self.call_after_refresh(_collect_from_now_on)
+        if self.stopped_by is not None:  # the signal came while the chat was being drawn
+            self.run_worker(self.action_quit(), group="quit")
+
+    def _typed_while_loading(self) -> bool:
+        from coach.ui.screens.opening import OpeningScreen
+
+        return any(isinstance(s, OpeningScreen) and s.typed for s in self.screen_stack)
+
+    async def _quit_from_opening(self, typed: str) -> None:
+        """Quit before the chat is drawn, keeping what was typed as a new conversation's draft."""
+        if typed:
+            session = self._new_session()
+            await in_thread(self._error, lambda: session.save_draft(typed))
+        self._loaded.set()
+        await self.action_quit()
 
     async def _keep_first_screen(self) -> None:
         """Keep what a new conversation's first screen shows, for the next start to paint."""
@@ -200,7 +205,7 @@ class CoachApp(ChatActions, CourseActions, DraftActions):
             self.set_timer(KEEP_OPENING_DELAY, self._keep_first_screen)
             return
         chat.query_one(KeyBar).refresh_keys()  # as they are now, with the box focused
-        opening = capture(chat, chat.session.state.language, self.theme)
+        opening = capture(chat, chat.session.state.language, self.options.theme)
         if opening is None or (self._loading is not None and opening == self._loading.opening):
             return
         # Not kept is not a failure: the next start is the ordinary one. Nothing to say.
@@ -332,72 +337,6 @@ class CoachApp(ChatActions, CourseActions, DraftActions):
         chat = self.chat
         if chat is not None and chat.session.conversation_id == event.conversation_id:
             await self.show_new_session()
-
-    def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in STOP_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(signum)
-
-    def _stop(self, signum: int) -> None:
-        """A signal to end: the same quit as Ctrl+Q.
-
-        The draft is kept, and Textual's own exit restores the terminal (mouse reporting and
-        the alternate screen off).
-        """
-        if self.stopped_by is not None:
-            return  # a second signal while quitting changes nothing
-        self.stopped_by = signum
-        self.run_worker(self.action_quit(), group="quit")
-
-    async def action_quit(self) -> None:
-        """Quit, keeping any unsent text as the conversation's draft.
-
-        A reply still streaming is stopped first, so what arrived is saved as cancelled
-        rather than left to the last once-a-second save. After a signal the draft is saved
-        first: with the window gone, nothing else can be counted on.
-        """
-        await self._loaded.wait()  # still loading behind the opening screen: its words come too
-        if self._ctx is None:  # loading failed: the ordinary start runs next and says why
-            self.exit(return_code=1)
-            return
-        if self.stopped_by is not None:
-            await self._save_draft()
-        chat = self.chat
-        if chat is not None and chat.turn is not None:
-            chat.turn.cancel()
-            with contextlib.suppress(TimeoutError, WorkerError):  # stopped, or it had failed
-                await asyncio.wait_for(chat.turn.wait(), timeout=2)
-        await self._save_draft()
-        with contextlib.suppress(OSError, RuntimeError):  # a socket's close must not stop a quit
-            await self.ctx.engine.aclose()
-        if self.stopped_by is not None and _terminal_gone():
-            # The window closed (SIGHUP): there is no terminal left to restore, and Textual's
-            # writer thread, dead on EIO, would block its exit forever. All is saved.
-            from coach.store.records import StoreError
-
-            with contextlib.suppress(OSError, sqlite3.Error, StoreError):
-                self.ctx.store.close()
-            os._exit(128 + self.stopped_by)
-        self.exit(return_code=0 if self.stopped_by is None else 128 + self.stopped_by)
-
-    def _handle_exception(self, error: Exception) -> None:
-        """The app's one top-level handler: a bug ends the app with one line, not a traceback.
-
-        Failures a user's disk, database or server can cause are caught where they happen
-        (``in_thread``) and reported in a line while the app goes on. Anything reaching here
-        is a programming error; Textual cannot carry on after one in a message handler, so
-        the app ends, as the CLI's last guard would. Under test (headless) or with
-        COACH_DEBUG set, Textual's own handling runs: the traceback, and the test fails.
-        Either way the words in the message box are saved first, as the conversation's draft.
-        """
-        self._keep_draft_now()
-        if self.is_headless or os.environ.get("COACH_DEBUG"):
-            super()._handle_exception(error)
-            return
-        cause = error.error if isinstance(error, WorkerFailed) else error
-        self._return_code = 1
-        self.panic(Text(f"coach: unexpected error: {type(cause).__name__}: {one_line(cause)}"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -7,6 +7,7 @@ NotImplementedError.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,17 @@ if TYPE_CHECKING:  # loaded after the first frame when it is drawn from the open
     from coach.opening_cache import Opening
     from coach.session import Context
     from coach.ui.screens.chat import ChatScreen
+
+
+def _chat_screen() -> type[ChatScreen] | None:
+    """The chat screen's class once its module is loaded; until then no screen is one.
+
+    Looked up rather than imported: importing it loads the session, the store and Markdown,
+    which the opening screen (coach.ui.screens.opening) is drawn without.
+    """
+    module = sys.modules.get("coach.ui.screens.chat")
+    found: type[ChatScreen] | None = getattr(module, "ChatScreen", None)
+    return found
 
 
 @dataclass
@@ -94,9 +106,10 @@ class CoachBase(App[None]):
     @property
     def chat(self) -> ChatScreen | None:
         """The conversation on screen (the topmost chat), if any."""
-        from coach.ui.screens.chat import ChatScreen
-
-        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        chat_screen = _chat_screen()
+        if chat_screen is None:
+            return None
+        screens = [s for s in self.screen_stack if isinstance(s, chat_screen)]
         return screens[-1] if screens else None
 
     def follow_chat(self) -> None:
@@ -106,9 +119,12 @@ class CoachBase(App[None]):
             self.language = chat.session.state.language
 
     def _screen_changed(self, screen: Screen[object]) -> None:
-        from coach.ui.screens.chat import ChatScreen
-
-        if isinstance(screen, ChatScreen) and screen not in self._followed:
+        chat_screen = _chat_screen()
+        if (
+            chat_screen is not None
+            and isinstance(screen, chat_screen)
+            and screen not in self._followed
+        ):
             self._followed.add(screen)
             # /lang, or first words in another language, change the conversation's language.
             self.watch(screen, "language", lambda _: self.follow_chat(), init=False)

@@ -87,6 +87,8 @@ class ChatScreen(Screen[None]):
         """Index in session.messages of the oldest message on screen."""
         self._choices = Choices(id="choices")
         """The pending question's fixed answers, above the input."""
+        self.shown = asyncio.Event()
+        """Set once the first session is on screen (the opening screen waits for it)."""
 
     def compose(self) -> ComposeResult:
         lang = self.session.state.language
@@ -108,6 +110,7 @@ class ChatScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.load_session(self.session)
+        self.shown.set()
 
     async def load_session(self, session: Session) -> None:
         """Show ``session``: its messages, draft and side panel."""
