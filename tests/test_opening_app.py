@@ -4,21 +4,25 @@ like the chat it stands for, takes typing, and hands over to the real chat scree
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import threading
 from collections.abc import Callable
 
 import pytest
 
+from coach.bootstrap import build_context
 from coach.opening_cache import Opening, read, slot_for
 from coach.session import Context
-from coach.settings import Settings, SettingsError
+from coach.settings import Settings, SettingsError, resolve_settings
 from coach.ui import app as app_module
 from coach.ui.app import CoachApp
 from coach.ui.base import Loading, Wiring
 from coach.ui.factory import build_app, wiring
 from coach.ui.screens.chat import ChatScreen
 from coach.ui.screens.opening import OpeningScreen, capture
+from coach.ui.widgets.chat_input import ChatInput
+from tests.conftest import fixed_now
 from tests.pilot import SIZE, make_app
 
 
@@ -44,6 +48,20 @@ def held(make: Callable[[], Wiring]) -> tuple[Callable[[], Wiring], threading.Ev
     return load, release
 
 
+def _cells(app: CoachApp) -> tuple[list[str], set[tuple[str, ...]], list[str]]:
+    """What a screenshot paints: its text runs, background cells and styles.
+
+    The SVG itself may split one run of a colour into several rectangles (a Markdown block
+    ends where a Static's line goes on), so those are compared as the set they paint.
+    """
+    app.screen.query_one(ChatInput).cursor_blink = False  # the cursor, drawn steadily
+    svg = re.sub(r"terminal-[0-9]+", "terminal", app.export_screenshot())
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    rects = re.findall(r'<rect fill="([^"]+)" x="([^"]+)" y="([^"]+)" width="([^"0][^"]*)"', svg)
+    styles = re.findall(r"\.terminal-r\d+ \{[^}]*\}", svg)
+    return texts, {r[:3] for r in rects}, styles
+
+
 async def until_chat(app: CoachApp) -> ChatScreen:
     for _ in range(200):
         if isinstance(app.screen, ChatScreen) and app._loaded.is_set():
@@ -52,21 +70,27 @@ async def until_chat(app: CoachApp) -> ChatScreen:
     raise AssertionError(f"the chat screen never replaced {app.screen!r}")
 
 
+@pytest.mark.parametrize(("language", "question"), [("en", "dream job"), ("ru", "работа мечты")])
 async def test_the_opening_screen_looks_like_the_chat_it_stands_for(
-    settings: Settings, ctx: Context
+    language: str, question: str
 ) -> None:
+    settings = resolve_settings(language=language)
+    ctx = build_context(settings, now=fixed_now)
     opening = await kept_opening(settings, ctx)
-    assert "dream job" in opening.messages[-1].markup
+    assert question in opening.messages[-1].markup
     load, release = held(lambda: wiring(settings, ctx))
     app = CoachApp(Loading(opening, load))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, OpeningScreen)
         assert capture(app.screen, "en", app.options.theme) == opening  # widget by widget
+        drawn = _cells(app)
         release.set()
         chat = await until_chat(app)
         await pilot.pause(0.3)
         assert capture(chat, "en", app.options.theme) == opening
+        assert _cells(app) == drawn  # and cell by cell, colours included
+    ctx.store.close()
 
 
 async def test_words_typed_before_loading_ends_are_sent_once_it_has(

@@ -155,6 +155,6 @@ def _resolved(block: Widget) -> Content | None:
     for span in content.spans:
         style = span.style
         if isinstance(style, str) and style.startswith("."):
-            style = block.get_visual_style(style[1:])
+            style = block.get_visual_style(style[1:], partial=True)
         spans.append(Span(span.start, span.end, style))
     return Content(content.plain, spans=spans)
