@@ -7,10 +7,11 @@ what its first screen showed (``Opening``), and the next start with the same arg
 environment, while no data file has changed, paints that at once (coach.ui.screens.opening)
 and loads the rest after the first frame.
 
-The kept screen is never trusted for anything but the look of the first ~0.2 s: the real
-chat screen replaces it as soon as the context is built, with whatever the user typed, and a
-start whose check fails (a bad config, an edited flow) falls back to the ordinary start,
-which reports it exactly as before. This module uses the standard library only: it runs
+The kept screen decides only the look of the first ~0.2 s (and, through the database
+folder it names, which ui.json's theme to compare): the real chat screen replaces it as
+soon as the context is built, with whatever the user typed, and a start whose loading
+fails (a bad config, an edited flow) falls back to the ordinary start, which reports it
+exactly as before. This module uses the standard library only: it runs
 before anything else is imported.
 """
 
@@ -20,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,20 +38,30 @@ MAX_FILES = 2_000
 """Files stat-ed under one data folder: a lessons folder pointed at $HOME must not stall a start."""
 VALUE_OPTIONS = ("--lang", "--model", "--base-url", "--lessons")
 FLAG_OPTIONS = ("--offline",)
-ENV_PREFIXES = ("COACH_", "OPENAI_", "LANG", "LC_")
+ENV_PREFIXES = ("COACH_", "OPENAI_", "LANG", "LC_", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "HOME")
+"""What settings read: coach's and the model's variables, the locale, and where the config
+file and the database are looked for."""
 ENV_IGNORED = ("COACH_DATA_DIR", "COACH_CACHE_DIR", "COACH_DEBUG")
 """Not part of what the first screen shows: the database and cache folders, debugging."""
-SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
-"""Variables only counted as set or not: their values are never written to the cache."""
+SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASS", "AUTH", "CREDENTIAL")
+"""Variables only counted as set or not: neither their values nor a hash of them is kept."""
+USER_INFO = re.compile(r"//[^/@\s]*@")
+"""The user and password in a URL (http://user:pass@host/v1), also kept out of the hash."""
 
 
 @dataclass(frozen=True)
 class Part:
-    """One widget of the first screen: where it is and what it showed (Content markup)."""
+    """One widget of the first screen: where it is, and the text and styles it showed.
+
+    Text and styles are kept apart, not as markup: markup does not always read back as the
+    text it came from ("Press [Enter]" would lose its "[Enter]").
+    """
 
     id: str
     classes: str
-    markup: str
+    text: str
+    spans: tuple[tuple[int, int, str], ...] = ()
+    """(start, end, style) over ``text``: the style as Textual writes it, e.g. "bold"."""
     shown: bool = True
     title: str = ""
 
@@ -63,7 +75,7 @@ class Opening:
     messages: tuple[Part, ...]
     side: tuple[Part, ...]
     placeholder: str
-    keys: str
+    keys: Part
     theme: str | None = None
 
 
@@ -88,7 +100,7 @@ def quick_start_wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     if environ.get("TERM") == "dumb" or environ.get("COACH_DEBUG"):
         return False
     try:
-        if not (os.isatty(0) and os.isatty(1)):
+        if not (os.isatty(0) and os.isatty(1) and os.isatty(2)):  # Textual draws on stderr
             return False
     except OSError:
         return False
@@ -117,16 +129,32 @@ def slot_for(argv: Sequence[str], environ: Mapping[str, str]) -> Slot:
         import platformdirs
 
         folder = Path(platformdirs.user_cache_dir("coach"))
+    key = hashlib.sha256(wanted(argv, environ).encode()).hexdigest()
+    data_dir = environ.get("COACH_DATA_DIR")
+    return Slot(folder, key, Path(data_dir).expanduser() if data_dir else None)
+
+
+def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """What a kept screen belongs to, as the text the slot's key hashes. No secret is in it."""
     env: dict[str, str] = {}
     for name in sorted(environ):
         if not name.startswith(ENV_PREFIXES) or name in ENV_IGNORED:
             continue
-        secret = any(word in name for word in SECRET_WORDS)
-        env[name] = ("set" if environ[name] else "") if secret else environ[name]
-    wanted = {"version": __version__, "python": sys.version, "argv": list(argv), "env": env}
-    key = hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
-    data_dir = environ.get("COACH_DATA_DIR")
-    return Slot(folder, key, Path(data_dir).expanduser() if data_dir else None)
+        secret = any(word in name.upper() for word in SECRET_WORDS)
+        value = environ[name]
+        env[name] = ("set" if value else "") if secret else USER_INFO.sub("//***@", value)
+    versions = {"coach": __version__, "python": sys.version, "textual": _textual_version()}
+    return json.dumps({"versions": versions, "argv": list(argv), "env": env}, sort_keys=True)
+
+
+def _textual_version() -> str:
+    """Textual's version, from its package metadata: importing Textual here would cost more."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("textual")
+    except PackageNotFoundError:
+        return ""
 
 
 def stamp(watched: Iterable[str]) -> str:
@@ -136,7 +164,7 @@ def stamp(watched: Iterable[str]) -> str:
         sha.update(f"root\0{root}\0".encode())
         for count, (path, info) in enumerate(_walk(Path(root))):
             sha.update(f"{path}\0{info}\0".encode())
-            if count > MAX_FILES:
+            if count >= MAX_FILES:
                 return ""  # too many to check at every start: never kept, never used
     return sha.hexdigest()
 
@@ -179,9 +207,14 @@ def _opening(raw: dict[str, object]) -> Opening:
     def part(value: object) -> Part:
         if not isinstance(value, dict):
             raise TypeError("part")
-        made = Part(**value)
-        if not all(isinstance(v, str) for v in (made.id, made.classes, made.markup, made.title)):
+        made = Part(**{**value, "spans": tuple(tuple(span) for span in value.get("spans", ()))})
+        if not all(isinstance(v, str) for v in (made.id, made.classes, made.text, made.title)):
             raise TypeError("part")
+        for start, end, style in made.spans:
+            if not (isinstance(start, int) and isinstance(end, int) and isinstance(style, str)):
+                raise TypeError("span")
+        if not isinstance(made.shown, bool):
+            raise TypeError("shown")
         return made
 
     def parts(value: object) -> tuple[Part, ...]:
@@ -189,39 +222,43 @@ def _opening(raw: dict[str, object]) -> Opening:
             raise TypeError("parts")
         return tuple(part(v) for v in value)
 
-    opening = Opening(
+    theme = raw.get("theme")
+    return Opening(
         language=str(raw["language"]),
         badge=part(raw["badge"]),
         messages=parts(raw["messages"]),
         side=parts(raw["side"]),
         placeholder=str(raw["placeholder"]),
-        keys=str(raw["keys"]),
-        theme=None if raw.get("theme") is None else str(raw["theme"]),
+        keys=part(raw["keys"]),
+        theme=None if theme is None else str(theme),
     )
-    return opening
 
 
-def write(slot: Slot, opening: Opening, data_dir: Path, watched: Sequence[str]) -> None:
+def write(slot: Slot, opening: Opening, data_dir: Path, watched: Sequence[str], seen: str) -> None:
     """Keep ``opening`` for the next start like this one; the oldest beyond KEPT go.
 
-    Raises OSError when the cache folder cannot be written (the caller says nothing: the
-    next start is simply the ordinary one).
+    ``seen`` is the ``stamp`` of ``watched`` taken when this start loaded its data, so an
+    edit made since is not taken for one the kept screen was drawn from. Raises OSError when
+    the cache folder cannot be written (the caller says nothing: the next start is simply
+    the ordinary one).
     """
-    kept = stamp(watched)
-    if not kept:
+    if not seen:
         return
     record = {
         "key": slot.key,
-        "stamp": kept,
+        "stamp": seen,
         "watched": list(watched),
         "data_dir": str(data_dir),
         "opening": asdict(opening),
     }
+    text = json.dumps(record, ensure_ascii=False)
+    if len(text.encode()) > MAX_BYTES:
+        return  # it would not be read back
     slot.folder.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=slot.folder, prefix=".opening-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
-            json.dump(record, file, ensure_ascii=False)
+            file.write(text)
         os.replace(temporary, slot.path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -47,9 +47,20 @@ def _from_opening(argv: list[str]) -> int | None:
     from coach.ui.factory import run_from_opening
 
     def prepare() -> tuple[Settings, Context]:  # in a thread, after the first frame
-        from coach.cli import prepare_app
+        from coach.cli_args import prepare_app
 
         return prepare_app(argv)
 
     opening, data_dir = found
-    return run_from_opening(opening, data_dir, prepare, slot)
+    try:
+        return run_from_opening(opening, data_dir, prepare, slot)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard, as in coach.cli: one line, never a traceback
+        from coach.domain.text import clean_for_display
+
+        print(
+            f"coach: unexpected error: {type(exc).__name__}: {clean_for_display(str(exc))}",
+            file=sys.stderr,
+        )
+        return 1

@@ -77,7 +77,7 @@ async def test_the_opening_screen_looks_like_the_chat_it_stands_for(
     settings = resolve_settings(language=language)
     ctx = build_context(settings, now=fixed_now)
     opening = await kept_opening(settings, ctx)
-    assert question in opening.messages[-1].markup
+    assert question in opening.messages[-1].text
     load, release = held(lambda: wiring(settings, ctx))
     app = CoachApp(Loading(opening, load))
     async with app.run_test(size=SIZE) as pilot:
@@ -197,3 +197,34 @@ async def test_a_signal_while_loading_quits_once_loaded_keeping_what_was_typed(
     latest = ctx.store.latest()
     assert latest is not None
     assert ctx.store.conversation(latest).draft == "half a tho"
+
+
+async def test_words_typed_before_loading_ends_wait_in_the_chats_box(
+    settings: Settings, ctx: Context
+) -> None:
+    opening = await kept_opening(settings, ctx)
+    load, release = held(lambda: wiring(settings, ctx))
+    app = CoachApp(Loading(opening, load))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"a nur")
+        release.set()
+        chat = await until_chat(app)
+        await pilot.press(*"se")  # the box goes on where the opening screen's left off
+        await pilot.pause()
+        assert chat.chat_input.text == "a nurse"
+        assert not chat.session.messages[1:]  # nothing sent without an Enter
+
+
+def test_text_that_looks_like_markup_is_kept_as_it_is() -> None:
+    """Markup would read "Press [Enter]" back as "Press " (a language pack's key hint, say)."""
+    from textual.content import Content
+    from textual.widgets import Static
+
+    from coach.ui.screens.opening import _content, _part
+
+    shown = Content("Press [Enter] to send [$accent]now").stylize("bold", 0, 5)
+    part = _part(Static(shown))
+    assert part is not None
+    assert _content(part).plain == shown.plain == "Press [Enter] to send [$accent]now"
+    assert _content(part) == shown

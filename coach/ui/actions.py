@@ -12,7 +12,7 @@ from coach.ui.background import FAILED, Failed, in_thread
 from coach.ui.base import CoachBase
 from coach.ui.strings import t
 
-if TYPE_CHECKING:  # the domain loads after the first frame (coach.ui.opening); imports below
+if TYPE_CHECKING:  # the domain loads after the first frame (ui.screens.opening); see below
     from coach.session import Session
 
 

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 
 WARM_UP_DELAY = 0.3
-SHOWN_TIMEOUT = 5.0
-"""Seconds the opening screen waits for the chat to show its session before giving way."""
 KEEP_OPENING_DELAY = 1.0
 """Seconds after the first chat screen that it is kept: the key bar has filled in by then."""
 
@@ -73,6 +71,8 @@ class CoachApp(ChatActions, CourseActions, QuitActions):
             self._wire(wiring)
         self.fell_back = False
         """Loading after the opening screen failed: the ordinary start runs once this exits."""
+        self._carried = ""
+        """Words typed on the opening screen, between reading them and the chat having them."""
         self._loaded = asyncio.Event()
         """Set once the context is loaded and the first chat screen is up."""
         self.stopped_by: int | None = None
@@ -147,15 +147,19 @@ class CoachApp(ChatActions, CourseActions, QuitActions):
         try:
             wiring = await asyncio.to_thread(loading.load)
         except Exception:  # whatever it is, the ordinary start, run next, reports it as always
-            self.fell_back = True
             self._loaded.set()
+            if self.stopped_by is not None or self.quit_asked:  # asked to end: no second start
+                self._end_unloaded()
+                return
+            self.fell_back = True
             self.exit(return_code=1)
             return
         self._wire(wiring)
         self.language = wiring.language
         opening = next((s for s in self.screen_stack if isinstance(s, OpeningScreen)), None)
         typed, sent = (opening.typed, opening.sent) if opening is not None else ("", False)
-        if self.stopped_by is not None:  # a signal came meanwhile: quit, and draw nothing more
+        self._carried = typed  # until the chat has it: a signal meanwhile must still keep it
+        if self.stopped_by is not None or self.quit_asked:  # draw nothing more, keep the words
             await self._quit_from_opening(typed)  # (a closed window's terminal takes no writes)
             return
         chat = self._chat(self._new_session())
@@ -166,28 +170,35 @@ class CoachApp(ChatActions, CourseActions, QuitActions):
                 await self.switch_screen(chat)
             else:  # a dialog over it (none should be): the chat goes on top
                 await self.push_screen(chat)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(chat.shown.wait(), SHOWN_TIMEOUT)
+            await chat.shown.wait()
             self._started()
-            if typed:  # the words typed on the opening screen, and an Enter pressed there
-                chat.chat_input.insert(typed)
+            if typed:  # before any key that reached the chat's box during the hand-over
+                box = chat.chat_input
+                box.insert(typed, (0, 0))
+                box.move_cursor(box.document.end)
+        self._carried = ""
         if sent:
             chat.chat_input.action_submit()
         self._loaded.set()
         self.call_after_refresh(_collect_from_now_on)
-        if self.stopped_by is not None:  # the signal came while the chat was being drawn
+        if self.stopped_by is not None or self.quit_asked:  # it came during the hand-over
             self.run_worker(self.action_quit(), group="quit")
 
     def _typed_while_loading(self) -> bool:
         from coach.ui.screens.opening import OpeningScreen
 
-        return any(isinstance(s, OpeningScreen) and s.typed for s in self.screen_stack)
+        opening = [s for s in self.screen_stack if isinstance(s, OpeningScreen)]
+        return bool(self._carried) or any(s.typed for s in opening)
 
     async def _quit_from_opening(self, typed: str) -> None:
-        """Quit before the chat is drawn, keeping what was typed as a new conversation's draft."""
+        """Quit before the chat is drawn, keeping what was typed as a new conversation's draft.
+
+        Sent or not: with the app quitting, no reply could be shown, and a draft loses nothing.
+        """
         if typed:
             session = self._new_session()
             await in_thread(self._error, lambda: session.save_draft(typed))
+        self._carried = ""
         self._loaded.set()
         await self.action_quit()
 

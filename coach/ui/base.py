@@ -93,7 +93,7 @@ class CoachBase(App[None]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
-        for screen in self.screen_stack:  # CoachApp's own on_mount, run first, pushed a chat
+        for screen in self.screen_stack:  # CoachApp's own on_mount, run first, pushed one
             self._screen_changed(screen)
 
     @property

@@ -12,7 +12,7 @@ from coach.ui.background import FAILED, in_thread
 from coach.ui.base import CoachBase
 from coach.ui.strings import t
 
-if TYPE_CHECKING:  # the domain loads after the first frame (coach.ui.opening)
+if TYPE_CHECKING:  # the domain loads after the first frame (coach.ui.screens.opening)
     from coach.domain.activities import Activity
 
 

@@ -53,12 +53,12 @@ class DraftActions(CoachBase):
 
     @work(group="draft")
     async def _keep_typed(self) -> None:
-        from coach.session import MESSAGE_LIMIT
-
         self._draft_timer = None
         chat = self.chat
-        if chat is None:
+        if chat is None:  # the opening screen: the chat takes its words once loaded
             return
+        from coach.session import MESSAGE_LIMIT  # not before: still loading, it would block
+
         session, draft = chat.session, chat.current_draft()
         if draft == session.draft:
             return  # loading a conversation's draft into the box is not typing it

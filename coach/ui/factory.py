@@ -69,9 +69,10 @@ def _keeper(settings: Settings, slot: Slot) -> Callable[[Opening], None] | None:
     if not all(isinstance(root, Path) for root in roots):
         return None  # data inside a zip: no file times to check, so nothing is kept
     watched = [str(settings.config_path), *(str(root) for root in roots)]
+    seen = opening_cache.stamp(watched)  # now, as the data was just read: not when kept
 
     def keep(opening: Opening) -> None:
-        opening_cache.write(slot, opening, settings.data_dir, watched)
+        opening_cache.write(slot, opening, settings.data_dir, watched, seen)
 
     return keep
 
@@ -89,14 +90,25 @@ def run_from_opening(
     failed: the caller then runs the ordinary start, which reports it as it always has.
     """
     from coach.ui import paste
+    from coach.ui.screens.opening import drawable
 
     if load_prefs(data_dir / PREFS_NAME).get("theme") != opening.theme:
         return None  # a theme picked since: the kept screen has the old one's colours
+    if not drawable(opening):
+        return None  # damaged: the ordinary start keeps a new one
     paste.install()
 
     def load() -> Wiring:
         settings, ctx = prepare()
-        return wiring(settings, ctx, slot)
+        try:
+            made = wiring(settings, ctx, slot)
+            # Here, in the thread: importing the chat screen (Markdown, the session) on the
+            # UI thread would hold up the hand-over, and keys typed during it.
+            import coach.ui.screens.chat  # noqa: F401
+        except BaseException:
+            ctx.store.close()
+            raise
+        return made
 
     app = CoachApp(Loading(opening, load))
     try:

@@ -37,6 +37,8 @@ class QuitActions(DraftActions):
 
     stopped_by: int | None = None
     """The signal that ended the app, if one did (the exit status is 128 + it)."""
+    quit_asked = False
+    """Ctrl+Q was pressed while loading behind the opening screen: quit once loaded."""
     _loaded: asyncio.Event
     """Set once the context is loaded and the first chat screen is up (CoachApp)."""
 
@@ -61,6 +63,12 @@ class QuitActions(DraftActions):
             return  # it quits once loaded, keeping what was typed
         self.run_worker(self.action_quit(), group="quit")
 
+    def _end_unloaded(self) -> None:
+        """End before anything was loaded: there is no store to keep words in."""
+        if self.stopped_by is not None and _terminal_gone():
+            os._exit(128 + self.stopped_by)
+        self.exit(return_code=0 if self.stopped_by is None else 128 + self.stopped_by)
+
     def _typed_while_loading(self) -> bool:
         """Whether words were typed before loading ended (CoachApp knows the opening screen)."""
         return False
@@ -72,9 +80,12 @@ class QuitActions(DraftActions):
         rather than left to the last once-a-second save. After a signal the draft is saved
         first: with the window gone, nothing else can be counted on.
         """
-        await self._loaded.wait()  # still loading behind the opening screen: its words come too
-        if self._ctx is None:  # loading failed: the ordinary start runs next and says why
-            self.exit(return_code=1)
+        if not self._loaded.is_set():  # still loading behind the opening screen
+            if self.quit_asked:  # asked again: the loading may be stuck, so go without it
+                self._end_unloaded()
+            self.quit_asked = True  # it quits once loaded, keeping what was typed
+            return  # (not waiting here: Textual awaits a key's action before the next key)
+        if self._ctx is None:  # loading failed: the app is ending already
             return
         if self.stopped_by is not None:
             await self._save_draft()

@@ -1,6 +1,6 @@
 """Interface strings for the UI: the catalogues themselves live in coach.i18n.
 
-Imported lazily: the first frame can be drawn from the opening cache (coach.ui.opening)
+Imported lazily: the first frame can be drawn from the opening cache (ui.screens.opening)
 before the catalogues, and pydantic with them, are loaded.
 """
 
