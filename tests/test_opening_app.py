@@ -62,6 +62,12 @@ def _cells(app: CoachApp) -> tuple[list[str], set[tuple[str, ...]], list[str]]:
     return texts, {r[:3] for r in rects}, styles
 
 
+async def held_start(settings: Settings, ctx: Context) -> tuple[CoachApp, threading.Event]:
+    """An app started from an ordinary start's kept screen, its loading held by the test."""
+    load, release = held(lambda: wiring(settings, ctx))
+    return CoachApp(Loading(await kept_opening(settings, ctx), load)), release
+
+
 async def until_chat(app: CoachApp) -> ChatScreen:
     for _ in range(200):
         if isinstance(app.screen, ChatScreen) and app._loaded.is_set():
@@ -96,9 +102,7 @@ async def test_the_opening_screen_looks_like_the_chat_it_stands_for(
 async def test_words_typed_before_loading_ends_are_sent_once_it_has(
     settings: Settings, ctx: Context
 ) -> None:
-    opening = await kept_opening(settings, ctx)
-    load, release = held(lambda: wiring(settings, ctx))
-    app = CoachApp(Loading(opening, load))
+    app, release = await held_start(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(*"a nurse", "enter")
@@ -117,13 +121,11 @@ async def test_words_typed_before_loading_ends_are_sent_once_it_has(
 async def test_quitting_while_loading_keeps_what_was_typed(
     settings: Settings, ctx: Context
 ) -> None:
-    opening = await kept_opening(settings, ctx)
-    load, release = held(lambda: wiring(settings, ctx))
-    app = CoachApp(Loading(opening, load))
+    app, release = await held_start(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(*"half a tho")
-        await pilot.press("ctrl+q")  # waits for the loading, then quits as ever
+        await pilot.press("ctrl+q")  # noted; it quits once loaded, keeping the words
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
@@ -183,9 +185,7 @@ async def test_a_resumed_conversation_is_never_kept(
 async def test_a_signal_while_loading_quits_once_loaded_keeping_what_was_typed(
     settings: Settings, ctx: Context
 ) -> None:
-    opening = await kept_opening(settings, ctx)
-    load, release = held(lambda: wiring(settings, ctx))
-    app = CoachApp(Loading(opening, load))
+    app, release = await held_start(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(*"half a tho")
@@ -202,9 +202,7 @@ async def test_a_signal_while_loading_quits_once_loaded_keeping_what_was_typed(
 async def test_words_typed_before_loading_ends_wait_in_the_chats_box(
     settings: Settings, ctx: Context
 ) -> None:
-    opening = await kept_opening(settings, ctx)
-    load, release = held(lambda: wiring(settings, ctx))
-    app = CoachApp(Loading(opening, load))
+    app, release = await held_start(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(*"a nur")
